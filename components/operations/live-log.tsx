@@ -1,0 +1,82 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { StatusBadge } from "@/components/ui/status-badge";
+import type { TLogLine, TOperationStatus } from "@/lib/logs/line";
+
+const STREAM_STYLE: Record<TLogLine["stream"], string> = {
+  stdout: "text-slate-100",
+  stderr: "text-amber-300",
+  system: "text-sky-300",
+};
+
+/**
+ * Follows an operation's log over Server-Sent Events. EventSource reconnects by itself and
+ * sends Last-Event-ID, so the server resumes after the last line shown: none lost, none twice.
+ */
+export function LiveLog({ operationId, initialStatus, initialError }: { operationId: string; initialStatus: TOperationStatus; initialError: string | null }) {
+  const [lines, setLines] = useState<TLogLine[]>([]);
+  const [status, setStatus] = useState(initialStatus);
+  const [error, setError] = useState(initialError);
+  const [connection, setConnection] = useState<"connecting" | "live" | "ended" | "lost">("connecting");
+  const bottom = useRef<HTMLDivElement>(null);
+  const follow = useRef(true);
+
+  useEffect(() => {
+    const source = new EventSource(`/api/operations/${operationId}/events`);
+    source.onopen = () => setConnection("live");
+    source.addEventListener("line", (e) => {
+      const line = JSON.parse((e as MessageEvent<string>).data) as TLogLine;
+      setLines((prev) => (prev.length > 0 && (prev[prev.length - 1] as TLogLine).seq >= line.seq ? prev : [...prev, line]));
+    });
+    source.addEventListener("status", (e) => {
+      const data = JSON.parse((e as MessageEvent<string>).data) as { status: TOperationStatus; error: string | null };
+      setStatus(data.status);
+      setError(data.error);
+    });
+    source.addEventListener("end", () => {
+      setConnection("ended");
+      source.close();
+    });
+    source.addEventListener("failure", () => setConnection("lost"));
+    source.onerror = () => setConnection((c) => (c === "ended" ? c : "lost"));
+    return () => source.close();
+  }, [operationId]);
+
+  useEffect(() => {
+    if (follow.current) bottom.current?.scrollIntoView({ block: "end" });
+  });
+
+  return (
+    <section className="grid gap-3">
+      <div className="flex items-center gap-3">
+        <StatusBadge status={status} testId="operation-status" />
+        <span className="text-xs text-slate-500" data-testid="log-connection">
+          {connection === "live" ? "live" : connection === "ended" ? `${lines.length} lines` : connection === "lost" ? "reconnecting…" : "connecting…"}
+        </span>
+      </div>
+      {error && (
+        <p className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700" role="alert" data-testid="operation-error">
+          {error}
+        </p>
+      )}
+      <div
+        className="max-h-[60vh] overflow-auto rounded-lg bg-slate-950 p-4 font-mono text-xs leading-5"
+        data-testid="log"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
+        }}
+      >
+        {lines.length === 0 && <p className="text-slate-500">Waiting for output…</p>}
+        {lines.map((line) => (
+          <div key={line.seq} className="flex gap-3" data-testid="log-line" data-seq={line.seq}>
+            <span className="w-10 shrink-0 select-none text-right text-slate-600">{line.seq}</span>
+            <span className={`whitespace-pre-wrap break-all ${STREAM_STYLE[line.stream]}`}>{line.text}</span>
+          </div>
+        ))}
+        <div ref={bottom} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/** Every environment variable WebOps reads, validated once. README lists them. */
+const ZEnvSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  WEBOPS_SSH_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
+  WEBOPS_SSH_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  WEBOPS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WEBOPS_LOG_STREAM_TTL_S: z.coerce.number().int().min(60).default(86_400),
+});
+
+export type TEnv = z.infer<typeof ZEnvSchema>;
+
+let cached: TEnv | undefined;
+
+/** Parsed lazily so that `next build` does not need a database. */
+export function env(): TEnv {
+  if (cached) return cached;
+  const parsed = ZEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}. See README, Configuration.`);
+  }
+  cached = parsed.data;
+  return cached;
+}

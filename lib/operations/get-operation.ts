@@ -1,0 +1,52 @@
+import { db } from "../db";
+import { AppError } from "../errors";
+import type { TOperationView } from "./schema";
+
+const operationViewSelect = {
+  id: true,
+  kind: true,
+  status: true,
+  error: true,
+  lineCount: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  host: { select: { id: true, name: true, address: true, port: true, username: true } },
+} as const;
+
+type TOperationRow = {
+  id: string;
+  kind: TOperationView["kind"];
+  status: TOperationView["status"];
+  error: string | null;
+  lineCount: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  host: TOperationView["host"];
+};
+
+function toOperationView(op: TOperationRow): TOperationView {
+  return {
+    ...op,
+    createdAt: op.createdAt.toISOString(),
+    startedAt: op.startedAt?.toISOString() ?? null,
+    finishedAt: op.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export async function getOperation(id: string): Promise<TOperationView> {
+  const op = await db().operation.findUnique({ where: { id }, select: operationViewSelect });
+  if (!op) throw new AppError("not_found", "No such operation");
+  return toOperationView(op);
+}
+
+export async function listHostOperations(hostId: string, take = 20): Promise<TOperationView[]> {
+  const ops = await db().operation.findMany({
+    where: { hostId },
+    select: operationViewSelect,
+    orderBy: { createdAt: "desc" },
+    take,
+  });
+  return ops.map(toOperationView);
+}

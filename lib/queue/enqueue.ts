@@ -1,0 +1,20 @@
+import { Queue } from "bullmq";
+import { redis } from "../redis";
+import { jobSchemas, OPERATIONS_QUEUE, type TJobName, type TJobPayload } from "./jobs";
+
+const globalForQueue = globalThis as unknown as { webopsQueue?: Queue };
+
+function operationsQueue(): Queue {
+  globalForQueue.webopsQueue ??= new Queue(OPERATIONS_QUEUE, { connection: redis() });
+  return globalForQueue.webopsQueue;
+}
+
+/** Adds a job; the job id is the operation id, so enqueueing twice never runs the work twice. */
+export async function enqueue<N extends TJobName>(name: N, payload: TJobPayload<N>): Promise<void> {
+  const data = jobSchemas[name].parse(payload);
+  await operationsQueue().add(name, data, {
+    jobId: data.operationId,
+    removeOnComplete: { age: 7 * 86_400 },
+    removeOnFail: { age: 30 * 86_400 },
+  });
+}

@@ -1,0 +1,54 @@
+/** Why an SSH operation failed, in the operator's terms. */
+export type TSshFailure =
+  | "auth"
+  | "refused"
+  | "timeout"
+  | "unreachable"
+  | "dns"
+  | "handshake"
+  | "disconnected"
+  | "command_timeout";
+
+export class SshError extends Error {
+  constructor(
+    readonly failure: TSshFailure,
+    message: string,
+    readonly target: string,
+  ) {
+    super(message);
+    this.name = "SshError";
+  }
+}
+
+/** Maps ssh2 and socket errors to a message that says what happened and what to do next. */
+export function describeConnectError(err: unknown, target: string, timeoutMs: number): SshError {
+  const e = err as { code?: string; level?: string; message?: string };
+  const seconds = Math.round(timeoutMs / 1000);
+  if (e.level === "client-authentication") {
+    return new SshError(
+      "auth",
+      `Authentication failed for ${target}: the server refused the private key. Check the user name, and that the key's public half is in that user's ~/.ssh/authorized_keys.`,
+      target,
+    );
+  }
+  switch (e.code) {
+    case "ECONNREFUSED":
+      return new SshError(
+        "refused",
+        `Connection refused by ${target}: nothing is listening on that port. Check the port, and that sshd is running on the host.`,
+        target,
+      );
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return new SshError("unreachable", `Host ${target} is unreachable from the worker: no route to it. Check the address and the network between them.`, target);
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return new SshError("dns", `The host name in ${target} does not resolve. Check the address.`, target);
+    case "ETIMEDOUT":
+      return new SshError("timeout", `No SSH answer from ${target} within ${seconds} s. Check the address and port, and any firewall between the worker and the host.`, target);
+  }
+  if (e.level === "client-timeout" || /timed out/i.test(e.message ?? "")) {
+    return new SshError("timeout", `No SSH answer from ${target} within ${seconds} s. Check the address and port, and any firewall between the worker and the host.`, target);
+  }
+  return new SshError("handshake", `SSH connection to ${target} failed: ${e.message ?? String(err)}`, target);
+}

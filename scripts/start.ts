@@ -1,0 +1,41 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { prisma, runningPid, startAppProcess, waitForHealth } from "./lib/app-processes";
+import { scriptConfig } from "./lib/config";
+import { ensureServicePackages, startPostgres, startRedis } from "./lib/services";
+
+/**
+ * `npm start`: PostgreSQL and Redis (project-local unless DATABASE_URL / REDIS_URL are set),
+ * migrations, a production build, then the web app and one worker in the background.
+ * Running it again while they run only prints the URL.
+ */
+async function main(): Promise<void> {
+  const config = scriptConfig();
+  ensureServicePackages({ postgres: !config.databaseUrl, redis: !config.redisUrl });
+  const databaseUrl = config.databaseUrl ?? (await startPostgres(config.dataDir, config.postgresPort));
+  const redisUrl = config.redisUrl ?? (await startRedis(config.dataDir, config.redisPort));
+  console.log(`[webops] PostgreSQL: ${config.databaseUrl ? "external (DATABASE_URL)" : `project-local on 127.0.0.1:${config.postgresPort}`}`);
+  console.log(`[webops] Redis: ${config.redisUrl ? "external (REDIS_URL)" : `project-local on 127.0.0.1:${config.redisPort}`}`);
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+  const url = `http://${config.bindAddress}:${config.webPort}`;
+
+  prisma(["migrate", "deploy"], env);
+  const webRunning = runningPid(config.dataDir, "web");
+  if (!webRunning) {
+    prisma(["generate"], env);
+    console.log("[webops] building the web app");
+    execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: ["ignore", "inherit", "inherit"], env });
+    startAppProcess("web", { dataDir: config.dataDir, port: config.webPort, bind: config.bindAddress, env });
+  }
+  if (!runningPid(config.dataDir, "worker")) {
+    startAppProcess("worker", { dataDir: config.dataDir, port: config.webPort, bind: config.bindAddress, env });
+  }
+  await waitForHealth(url, 60_000, join(config.dataDir, "logs", "web.log"));
+  console.log(`[webops] ${webRunning ? "already running" : "running"}: ${url}`);
+  console.log(`[webops] logs: ${join(config.dataDir, "logs")}; stop with: npm stop`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[webops] start failed: ${(err as Error).message}`);
+  process.exit(1);
+});

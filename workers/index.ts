@@ -1,0 +1,43 @@
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { disconnectDb } from "@/lib/db";
+import { env } from "@/lib/env";
+import { isJobName, jobSchemas, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
+import { createRedis } from "@/lib/redis";
+import { handleHostCheck } from "./handlers/host-check";
+
+/** The worker process: a separate process from the web app, scaled by starting more of them. */
+const settings = env();
+const connection = createRedis("blocking");
+const logRedis = createRedis("blocking");
+
+async function processJob(job: Job): Promise<void> {
+  if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
+  // A payload that fails validation will never pass: fail it without retrying.
+  const parsed = jobSchemas[job.name].safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`Invalid payload for ${job.name}: ${parsed.error.message}`);
+  switch (job.name) {
+    case "host-check":
+      return handleHostCheck(parsed.data, logRedis);
+  }
+}
+
+const worker = new Worker(OPERATIONS_QUEUE, processJob, {
+  connection,
+  concurrency: settings.WEBOPS_WORKER_CONCURRENCY,
+});
+
+worker.on("ready", () => console.log(JSON.stringify({ level: "info", msg: "worker ready", queue: OPERATIONS_QUEUE, pid: process.pid })));
+worker.on("failed", (job, err) =>
+  console.error(JSON.stringify({ level: "error", msg: "job failed", job: job?.name, jobId: job?.id, error: err.message })),
+);
+worker.on("error", (err) => console.error(JSON.stringify({ level: "error", msg: "worker error", error: err.message })));
+
+async function shutdown(signal: string): Promise<void> {
+  console.log(JSON.stringify({ level: "info", msg: "worker stopping", signal }));
+  await worker.close();
+  logRedis.disconnect();
+  await disconnectDb();
+  process.exit(0);
+}
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));
