@@ -4,19 +4,20 @@ import type { RemoteCommand } from "../ssh";
  * A read-only script that prints one `key=value` fact per line as it learns it, so the operator
  * sees progress live. It is sent on stdin to `sh -s`: nothing from the operator is part of it.
  */
+// String.raw keeps the shell's backslashes; the script must not contain "$" followed by "{".
 const FACTS_SCRIPT = String.raw`
 exec 2>&1
 [ -r /etc/os-release ] && . /etc/os-release
-echo "os=\${PRETTY_NAME:-unknown}"
-echo "os_id=\${ID:-unknown}"
-echo "os_version=\${VERSION_ID:-}"
+echo "os=$PRETTY_NAME"
+echo "os_id=$ID"
+echo "os_version=$VERSION_ID"
 echo "kernel=$(uname -r)"
 echo "arch=$(uname -m)"
 echo "hostname=$(cat /proc/sys/kernel/hostname)"
 echo "cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "cpu_cores=$(getconf _NPROCESSORS_ONLN)"
 echo "memory_kib=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\) kB$/\1/p' /proc/meminfo)"
-echo "disk_free_kib=$(df -Pk "\${HOME:-/}" | awk 'NR==2 {print $4}')"
+echo "disk_free_kib=$( (df -Pk "$HOME" 2>/dev/null || df -Pk /) | awk 'NR==2 {print $4}')"
 if command -v python3 >/dev/null 2>&1; then echo "python3=$(python3 -c 'import platform; print(platform.python_version())')"; else echo "python3=none"; fi
 if [ -d /run/systemd/system ]; then echo "systemd=yes"; else echo "systemd=no"; fi
 if command -v docker >/dev/null 2>&1; then echo "docker=yes"; else echo "docker=no"; fi
@@ -82,8 +83,8 @@ export function parseFacts(lines: readonly string[]): HostFacts {
   const get = (key: string) => values.get(key) ?? "";
   const python = get("python3");
   return {
-    os: get("os"),
-    osId: get("os_id"),
+    os: get("os") || "unknown",
+    osId: get("os_id") || "unknown",
     osVersion: get("os_version"),
     kernel: get("kernel"),
     arch: get("arch"),

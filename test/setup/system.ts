@@ -1,0 +1,62 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { prisma, startAppProcess, stopAppProcess, waitForHealth } from "../../scripts/lib/app-processes";
+import { ensureDebianPackages, onPath } from "../../scripts/lib/packages";
+import { dropDatabase, ensureServicePackages, startPostgres, startRedis, stopPostgres, stopRedis } from "../../scripts/lib/services";
+import { TEST_SYSTEM } from "./system-config";
+
+/** The newest modification time among the files a production build depends on. */
+function newestSource(paths: string[]): number {
+  let newest = 0;
+  const visit = (path: string) => {
+    if (!existsSync(path)) return;
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      if (path.endsWith("generated")) return;
+      for (const entry of readdirSync(path)) visit(join(path, entry));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const path of paths) visit(path);
+  return newest;
+}
+
+function buildIfStale(env: NodeJS.ProcessEnv): void {
+  const buildId = ".next/BUILD_ID";
+  const sources = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json", "prisma/schema.prisma"];
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > newestSource(sources)) return;
+  execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: ["ignore", "ignore", "inherit"], env });
+}
+
+/**
+ * Starts what integration and browser tests need, on ports of their own so they never touch a
+ * running `npm start`: PostgreSQL and Redis under .data/test, migrations, a fresh schema, the
+ * production web app and one worker process. Stops all of it afterwards.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const { dataDir, postgresPort, redisPort, webPort } = TEST_SYSTEM;
+  ensureServicePackages({ postgres: true, redis: true });
+  ensureDebianPackages([{ pkg: "chromium", present: () => onPath("chromium") }]);
+  // Each run starts from an empty database and an empty Redis.
+  await dropDatabase(await startPostgres(dataDir, postgresPort));
+  const databaseUrl = await startPostgres(dataDir, postgresPort);
+  const redisUrl = await startRedis(dataDir, redisPort);
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+  prisma(["migrate", "deploy"], env);
+  execFileSync("redis-cli", ["-p", String(redisPort), "flushall"], { env: { ...process.env, REDISCLI_AUTH: new URL(redisUrl).password }, stdio: "ignore" });
+  prisma(["generate"], env);
+  buildIfStale(env);
+  for (const name of ["web", "worker"] as const) await stopAppProcess(dataDir, name);
+  startAppProcess("web", { dataDir, port: webPort, bind: "127.0.0.1", env });
+  startAppProcess("worker", { dataDir, port: webPort, bind: "127.0.0.1", env });
+  await waitForHealth(`http://127.0.0.1:${webPort}`, 60_000, resolve(dataDir, "logs", "web.log"));
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.REDIS_URL = redisUrl;
+  process.env.WEBOPS_TEST_URL = `http://127.0.0.1:${webPort}`;
+
+  return async () => {
+    for (const name of ["web", "worker"] as const) await stopAppProcess(dataDir, name);
+    await stopRedis(dataDir);
+    stopPostgres(dataDir);
+  };
+}

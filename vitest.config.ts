@@ -1,0 +1,29 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+export default defineConfig({
+  resolve: { alias: { "@": root } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"] },
+      },
+      {
+        // Integration and browser tests share one set of real services (PostgreSQL, Redis, the web
+        // app, a worker) that test/setup/system.ts starts and stops; test hosts start per file.
+        extends: true,
+        test: {
+          name: "system",
+          include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts", "test/hosts/**/*.test.ts"],
+          globalSetup: ["test/setup/system.ts"],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 900_000,
+        },
+      },
+    ],
+  },
+});
