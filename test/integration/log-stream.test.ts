@@ -1,0 +1,110 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db";
+import { env } from "@/lib/env";
+import { followLog, type TFollowEvent } from "@/lib/logs/follow";
+import { logStreamKey } from "@/lib/logs/line";
+import { LogWriter } from "@/lib/logs/writer";
+import { createRedis } from "@/lib/redis";
+
+// Real PostgreSQL and Redis, started by test/setup/system.ts.
+const redis = createRedis("blocking");
+const readers: ReturnType<typeof createRedis>[] = [];
+const openReader = () => {
+  const r = createRedis("blocking");
+  readers.push(r);
+  return r;
+};
+
+afterAll(async () => {
+  redis.disconnect();
+  for (const r of readers) r.disconnect();
+  await disconnectDb();
+});
+
+async function newOperation(): Promise<string> {
+  const host = await db().host.create({
+    data: { name: `log-${Math.random().toString(36).slice(2, 10)}`, address: "127.0.0.1", port: 22, username: "deploy", privateKey: "unused" },
+  });
+  const op = await db().operation.create({ data: { kind: "host_check", hostId: host.id, status: "running" } });
+  return op.id;
+}
+
+function writer(operationId: string, afterSeq = 0) {
+  return new LogWriter({ operationId, redis, db: db(), afterSeq, streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S, flushIntervalMs: 20 });
+}
+
+async function collect(gen: AsyncGenerator<TFollowEvent>): Promise<TFollowEvent[]> {
+  const events: TFollowEvent[] = [];
+  for await (const e of gen) events.push(e);
+  return events;
+}
+
+const seqs = (events: TFollowEvent[]) => events.flatMap((e) => (e.type === "line" ? [e.line.seq] : []));
+
+describe("live log: Redis stream per operation, batched into PostgreSQL", () => {
+  it("delivers lines to a viewer while they are written, before the operation ends", async () => {
+    const id = await newOperation();
+    const log = writer(id);
+    const abort = new AbortController();
+    const viewer = followLog({ operationId: id, afterSeq: 0, signal: abort.signal, db: db(), openReader, heartbeatMs: 500 });
+    log.status("running");
+    log.line("stdout", "first line");
+    const first = await viewer.next();
+    const second = await viewer.next();
+    // Nothing has ended yet: the viewer got the line live.
+    expect(first.value).toMatchObject({ type: "status", status: "running" });
+    expect(second.value).toMatchObject({ type: "line", line: { seq: 1, text: "first line", stream: "stdout" } });
+    abort.abort();
+    await viewer.return(undefined);
+    await log.close();
+  });
+
+  it("keeps every line, in order, in PostgreSQL with contiguous sequence numbers", async () => {
+    const id = await newOperation();
+    const log = writer(id);
+    for (let i = 1; i <= 1500; i++) log.line(i % 7 === 0 ? "stderr" : "stdout", `line ${i}`);
+    await log.close();
+    const rows = await db().logLine.findMany({ where: { operationId: id }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
+    expect(rows[6]).toMatchObject({ stream: "stderr", text: "line 7" });
+    expect((await db().operation.findUniqueOrThrow({ where: { id } })).lineCount).toBe(1500);
+  });
+
+  it("lets a late or reconnecting viewer resume after a line number, with nothing lost or repeated", async () => {
+    const id = await newOperation();
+    const log = writer(id);
+    log.status("running");
+    for (let i = 1; i <= 300; i++) log.line("stdout", `line ${i}`);
+    log.status("succeeded");
+    await log.close();
+    const all = await collect(followLog({ operationId: id, afterSeq: 0, signal: new AbortController().signal, db: db(), openReader }));
+    expect(seqs(all)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(all.at(-1)).toMatchObject({ type: "status", status: "succeeded" });
+    const resumed = await collect(followLog({ operationId: id, afterSeq: 250, signal: new AbortController().signal, db: db(), openReader }));
+    expect(seqs(resumed)).toEqual(Array.from({ length: 50 }, (_, i) => i + 251));
+  });
+
+  it("serves a finished operation from PostgreSQL once its stream has expired", async () => {
+    const id = await newOperation();
+    const log = writer(id);
+    for (let i = 1; i <= 20; i++) log.line("stdout", `line ${i}`);
+    await log.close();
+    await db().operation.update({ where: { id }, data: { status: "failed", error: "boom", finishedAt: new Date() } });
+    await redis.del(logStreamKey(id));
+    const events = await collect(followLog({ operationId: id, afterSeq: 5, signal: new AbortController().signal, db: db(), openReader }));
+    expect(seqs(events)).toEqual(Array.from({ length: 15 }, (_, i) => i + 6));
+    expect(events.at(-1)).toMatchObject({ type: "status", status: "failed", error: "boom" });
+  });
+
+  it("continues a retried job's log after the last line, never overwriting it", async () => {
+    const id = await newOperation();
+    const first = writer(id);
+    for (let i = 1; i <= 3; i++) first.line("stdout", `try 1 line ${i}`);
+    await first.close();
+    const second = writer(id, 3);
+    second.line("system", "retrying");
+    await second.close();
+    const rows = await db().logLine.findMany({ where: { operationId: id }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => `${r.seq}:${r.text}`)).toEqual(["1:try 1 line 1", "2:try 1 line 2", "3:try 1 line 3", "4:retrying"]);
+  });
+});
