@@ -9,9 +9,7 @@ export interface THealth {
 
 export async function checkHealth(): Promise<THealth> {
   const [database, cache] = await Promise.all([
-    db()
-      .$queryRaw`SELECT 1`.then(() => "ok" as const)
-      .catch(() => "down" as const),
+    db().$queryRaw`SELECT 1`.then(() => "ok" as const).catch(() => "down" as const),
     redis()
       .ping()
       .then(() => "ok" as const)

@@ -14,8 +14,12 @@ async function main(): Promise<void> {
   ensureServicePackages({ postgres: !config.databaseUrl, redis: !config.redisUrl });
   const databaseUrl = config.databaseUrl ?? (await startPostgres(config.dataDir, config.postgresPort));
   const redisUrl = config.redisUrl ?? (await startRedis(config.dataDir, config.redisPort));
-  console.log(`[webops] PostgreSQL: ${config.databaseUrl ? "external (DATABASE_URL)" : `project-local on 127.0.0.1:${config.postgresPort}`}`);
-  console.log(`[webops] Redis: ${config.redisUrl ? "external (REDIS_URL)" : `project-local on 127.0.0.1:${config.redisPort}`}`);
+  console.log(
+    `[webops] PostgreSQL: ${config.databaseUrl ? "external (DATABASE_URL)" : `project-local on 127.0.0.1:${config.postgresPort}`}`,
+  );
+  console.log(
+    `[webops] Redis: ${config.redisUrl ? "external (REDIS_URL)" : `project-local on 127.0.0.1:${config.redisPort}`}`,
+  );
   const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
   const url = `http://${config.bindAddress}:${config.webPort}`;
 
@@ -24,11 +28,19 @@ async function main(): Promise<void> {
   if (!webRunning) {
     prisma(["generate"], env);
     console.log("[webops] building the web app");
-    execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: ["ignore", "inherit", "inherit"], env });
+    execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env,
+    });
     startAppProcess("web", { dataDir: config.dataDir, port: config.webPort, bind: config.bindAddress, env });
   }
   if (!runningPid(config.dataDir, "worker")) {
-    startAppProcess("worker", { dataDir: config.dataDir, port: config.webPort, bind: config.bindAddress, env });
+    startAppProcess("worker", {
+      dataDir: config.dataDir,
+      port: config.webPort,
+      bind: config.bindAddress,
+      env,
+    });
   }
   await waitForHealth(url, 60_000, join(config.dataDir, "logs", "web.log"));
   console.log(`[webops] ${webRunning ? "already running" : "running"}: ${url}`);

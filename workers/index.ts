@@ -14,7 +14,8 @@ async function processJob(job: Job): Promise<void> {
   if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
   // A payload that fails validation will never pass: fail it without retrying.
   const parsed = jobSchemas[job.name].safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`Invalid payload for ${job.name}: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new UnrecoverableError(`Invalid payload for ${job.name}: ${parsed.error.message}`);
   switch (job.name) {
     case "host-check":
       return handleHostCheck(parsed.data, logRedis);
@@ -26,11 +27,19 @@ const worker = new Worker(OPERATIONS_QUEUE, processJob, {
   concurrency: settings.WEBOPS_WORKER_CONCURRENCY,
 });
 
-worker.on("ready", () => console.log(JSON.stringify({ level: "info", msg: "worker ready", queue: OPERATIONS_QUEUE, pid: process.pid })));
-worker.on("failed", (job, err) =>
-  console.error(JSON.stringify({ level: "error", msg: "job failed", job: job?.name, jobId: job?.id, error: err.message })),
+worker.on("ready", () =>
+  console.log(
+    JSON.stringify({ level: "info", msg: "worker ready", queue: OPERATIONS_QUEUE, pid: process.pid }),
+  ),
 );
-worker.on("error", (err) => console.error(JSON.stringify({ level: "error", msg: "worker error", error: err.message })));
+worker.on("failed", (job, err) =>
+  console.error(
+    JSON.stringify({ level: "error", msg: "job failed", job: job?.name, jobId: job?.id, error: err.message }),
+  ),
+);
+worker.on("error", (err) =>
+  console.error(JSON.stringify({ level: "error", msg: "worker error", error: err.message })),
+);
 
 async function shutdown(signal: string): Promise<void> {
   console.log(JSON.stringify({ level: "info", msg: "worker stopping", signal }));

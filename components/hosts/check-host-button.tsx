@@ -28,7 +28,12 @@ export function CheckHostButton({ hostId }: { hostId: string }) {
 
   return (
     <div className="flex items-center gap-3">
-      <button type="button" onClick={onClick} disabled={busy} className="rounded-md bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-50">
+      <button
+        type="button"
+        onClick={onClick}
+        disabled={busy}
+        className="rounded-md bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-50"
+      >
         {busy ? "Queueing…" : "Check host"}
       </button>
       {error && (

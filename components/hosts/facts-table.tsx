@@ -15,7 +15,14 @@ export function FactsTable({ facts }: { facts: HostFacts }) {
     ["Python 3", facts.python3 ?? "not installed"],
     ["systemd", facts.systemd ? "yes" : "no"],
     ["Docker", facts.docker ? "yes" : "no"],
-    ["GPUs", facts.gpus.length === 0 ? "none" : facts.gpus.map((g) => `${g.name} (${g.memoryMiB ?? "?"} MiB, driver ${g.driver ?? "?"})`).join("; ")],
+    [
+      "GPUs",
+      facts.gpus.length === 0
+        ? "none"
+        : facts.gpus
+            .map((g) => `${g.name} (${g.memoryMiB ?? "?"} MiB, driver ${g.driver ?? "?"})`)
+            .join("; "),
+    ],
   ];
   return (
     <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm" data-testid="host-facts">

@@ -14,7 +14,15 @@ const STREAM_STYLE: Record<TLogLine["stream"], string> = {
  * Follows an operation's log over Server-Sent Events. EventSource reconnects by itself and
  * sends Last-Event-ID, so the server resumes after the last line shown: none lost, none twice.
  */
-export function LiveLog({ operationId, initialStatus, initialError }: { operationId: string; initialStatus: TOperationStatus; initialError: string | null }) {
+export function LiveLog({
+  operationId,
+  initialStatus,
+  initialError,
+}: {
+  operationId: string;
+  initialStatus: TOperationStatus;
+  initialError: string | null;
+}) {
   const [lines, setLines] = useState<TLogLine[]>([]);
   const [status, setStatus] = useState(initialStatus);
   const [error, setError] = useState(initialError);
@@ -27,10 +35,15 @@ export function LiveLog({ operationId, initialStatus, initialError }: { operatio
     source.onopen = () => setConnection("live");
     source.addEventListener("line", (e) => {
       const line = JSON.parse((e as MessageEvent<string>).data) as TLogLine;
-      setLines((prev) => (prev.length > 0 && (prev[prev.length - 1] as TLogLine).seq >= line.seq ? prev : [...prev, line]));
+      setLines((prev) =>
+        prev.length > 0 && (prev[prev.length - 1] as TLogLine).seq >= line.seq ? prev : [...prev, line],
+      );
     });
     source.addEventListener("status", (e) => {
-      const data = JSON.parse((e as MessageEvent<string>).data) as { status: TOperationStatus; error: string | null };
+      const data = JSON.parse((e as MessageEvent<string>).data) as {
+        status: TOperationStatus;
+        error: string | null;
+      };
       setStatus(data.status);
       setError(data.error);
     });
@@ -52,11 +65,21 @@ export function LiveLog({ operationId, initialStatus, initialError }: { operatio
       <div className="flex items-center gap-3">
         <StatusBadge status={status} testId="operation-status" />
         <span className="text-xs text-slate-500" data-testid="log-connection">
-          {connection === "live" ? "live" : connection === "ended" ? `${lines.length} lines` : connection === "lost" ? "reconnecting…" : "connecting…"}
+          {connection === "live"
+            ? "live"
+            : connection === "ended"
+              ? `${lines.length} lines`
+              : connection === "lost"
+                ? "reconnecting…"
+                : "connecting…"}
         </span>
       </div>
       {error && (
-        <p className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700" role="alert" data-testid="operation-error">
+        <p
+          className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700"
+          role="alert"
+          data-testid="operation-error"
+        >
           {error}
         </p>
       )}

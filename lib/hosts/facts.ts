@@ -79,7 +79,8 @@ export function parseFacts(lines: readonly string[]): HostFacts {
       values.set(key, value);
     }
   }
-  if (values.get("facts") !== "done") throw new Error("The facts script did not finish; its output is incomplete");
+  if (values.get("facts") !== "done")
+    throw new Error("The facts script did not finish; its output is incomplete");
   const get = (key: string) => values.get(key) ?? "";
   const python = get("python3");
   return {

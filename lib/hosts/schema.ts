@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 // Shared by the add-host form (in the browser), the route handler and the database write.
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export const ZHostCreateSchema = z.object({
   name: z
@@ -9,7 +10,10 @@ export const ZHostCreateSchema = z.object({
     .trim()
     .min(1, "Give the host a name")
     .max(63, "At most 63 characters")
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Letters, digits, dots, dashes and underscores; start with a letter or digit"),
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      "Letters, digits, dots, dashes and underscores; start with a letter or digit",
+    ),
   address: z
     .string()
     .trim()

@@ -1,6 +1,14 @@
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "../generated/prisma/client";
-import { isFinalStatus, logStreamKey, seqOfEntryId, type TLogEvent, type TLogLine, ZLogStreamSchema, ZOperationStatusSchema } from "./line";
+import {
+  isFinalStatus,
+  logStreamKey,
+  seqOfEntryId,
+  type TLogEvent,
+  type TLogLine,
+  ZLogStreamSchema,
+  ZOperationStatusSchema,
+} from "./line";
 
 interface FollowOptions {
   operationId: string;
@@ -16,7 +24,10 @@ interface FollowOptions {
 export type TFollowEvent = TLogEvent | { type: "heartbeat" };
 
 async function storedLines(db: PrismaClient, operationId: string, afterSeq: number): Promise<TLogLine[]> {
-  const rows = await db.logLine.findMany({ where: { operationId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" } });
+  const rows = await db.logLine.findMany({
+    where: { operationId, seq: { gt: afterSeq } },
+    orderBy: { seq: "asc" },
+  });
   return rows.map((r) => ({ seq: r.seq, stream: r.stream, text: r.text, at: r.at.toISOString() }));
 }
 
@@ -27,7 +38,10 @@ function toEvent(id: string, fields: string[]): TLogEvent | undefined {
   if (map.get("type") === "line") {
     const stream = ZLogStreamSchema.safeParse(map.get("stream"));
     if (!stream.success) return undefined;
-    return { type: "line", line: { seq, stream: stream.data, text: map.get("text") ?? "", at: map.get("at") ?? "" } };
+    return {
+      type: "line",
+      line: { seq, stream: stream.data, text: map.get("text") ?? "", at: map.get("at") ?? "" },
+    };
   }
   const status = ZOperationStatusSchema.safeParse(map.get("status"));
   if (!status.success) return undefined;
@@ -41,7 +55,10 @@ function toEvent(id: string, fields: string[]): TLogEvent | undefined {
 export async function* followLog(opts: FollowOptions): AsyncGenerator<TFollowEvent> {
   const { db, operationId } = opts;
   const finished = async () => {
-    const op = await db.operation.findUniqueOrThrow({ where: { id: operationId }, select: { status: true, error: true } });
+    const op = await db.operation.findUniqueOrThrow({
+      where: { id: operationId },
+      select: { status: true, error: true },
+    });
     return isFinalStatus(op.status) ? op : undefined;
   };
   let lastSeq = opts.afterSeq;
@@ -66,9 +83,15 @@ export async function* followLog(opts: FollowOptions): AsyncGenerator<TFollowEve
     }
     let cursor = `${lastSeq}-0`;
     while (!opts.signal.aborted) {
-      const reply = (await reader.xread("COUNT", 500, "BLOCK", opts.heartbeatMs ?? 15_000, "STREAMS", key, cursor)) as
-        | [string, [string, string[]][]][]
-        | null;
+      const reply = (await reader.xread(
+        "COUNT",
+        500,
+        "BLOCK",
+        opts.heartbeatMs ?? 15_000,
+        "STREAMS",
+        key,
+        cursor,
+      )) as [string, [string, string[]][]][] | null;
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) {
         // Quiet for a while: tell the browser we are alive, and notice an operation that ended

@@ -1,6 +1,13 @@
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "../generated/prisma/client";
-import { lineEntryId, logStreamKey, MAX_LINE_LENGTH, type TLogLine, type TLogStream, type TOperationStatus } from "./line";
+import {
+  lineEntryId,
+  logStreamKey,
+  MAX_LINE_LENGTH,
+  type TLogLine,
+  type TLogStream,
+  type TOperationStatus,
+} from "./line";
 
 interface LogWriterOptions {
   operationId: string;
@@ -41,10 +48,22 @@ export class LogWriter {
     const line: TLogLine = {
       seq: this.seq,
       stream,
-      text: text.length > MAX_LINE_LENGTH ? `${text.slice(0, MAX_LINE_LENGTH)} [line cut at ${MAX_LINE_LENGTH} characters]` : text,
+      text:
+        text.length > MAX_LINE_LENGTH
+          ? `${text.slice(0, MAX_LINE_LENGTH)} [line cut at ${MAX_LINE_LENGTH} characters]`
+          : text,
       at: new Date().toISOString(),
     };
-    this.publish(lineEntryId(line.seq), ["type", "line", "stream", line.stream, "text", line.text, "at", line.at]);
+    this.publish(lineEntryId(line.seq), [
+      "type",
+      "line",
+      "stream",
+      line.stream,
+      "text",
+      line.text,
+      "at",
+      line.at,
+    ]);
     this.buffer.push(line);
     if (this.buffer.length >= (this.opts.flushBatchSize ?? 200)) this.scheduleFlush(0);
     else this.scheduleFlush(this.opts.flushIntervalMs ?? 250);
@@ -56,7 +75,14 @@ export class LogWriter {
 
   status(status: TOperationStatus, error: string | null = null): void {
     this.statusIndex += 1;
-    this.publish(`${this.seq}-${this.statusIndex}`, ["type", "status", "status", status, "error", error ?? ""]);
+    this.publish(`${this.seq}-${this.statusIndex}`, [
+      "type",
+      "status",
+      "status",
+      status,
+      "error",
+      error ?? "",
+    ]);
   }
 
   /** Writes every buffered line to PostgreSQL and waits for Redis to acknowledge every entry. */
@@ -90,24 +116,35 @@ export class LogWriter {
 
   private flush(): Promise<void> {
     // Serialised so that batches reach PostgreSQL in seq order.
-    this.flushing = this.flushing.catch(() => {}).then(async () => {
-      if (this.buffer.length === 0) return;
-      const batch = this.buffer;
-      this.buffer = [];
-      try {
-        const last = batch[batch.length - 1] as TLogLine;
-        await this.opts.db.$transaction([
-          this.opts.db.logLine.createMany({
-            data: batch.map((l) => ({ operationId: this.opts.operationId, seq: l.seq, stream: l.stream, text: l.text, at: new Date(l.at) })),
-            skipDuplicates: true,
-          }),
-          this.opts.db.operation.update({ where: { id: this.opts.operationId }, data: { lineCount: last.seq } }),
-        ]);
-      } catch (err) {
-        this.buffer = [...batch, ...this.buffer];
-        throw err;
-      }
-    });
+    this.flushing = this.flushing
+      .catch(() => {})
+      .then(async () => {
+        if (this.buffer.length === 0) return;
+        const batch = this.buffer;
+        this.buffer = [];
+        try {
+          const last = batch[batch.length - 1] as TLogLine;
+          await this.opts.db.$transaction([
+            this.opts.db.logLine.createMany({
+              data: batch.map((l) => ({
+                operationId: this.opts.operationId,
+                seq: l.seq,
+                stream: l.stream,
+                text: l.text,
+                at: new Date(l.at),
+              })),
+              skipDuplicates: true,
+            }),
+            this.opts.db.operation.update({
+              where: { id: this.opts.operationId },
+              data: { lineCount: last.seq },
+            }),
+          ]);
+        } catch (err) {
+          this.buffer = [...batch, ...this.buffer];
+          throw err;
+        }
+      });
     return this.flushing;
   }
 }

@@ -15,7 +15,10 @@ async function lastWrittenSeq(redis: Redis, operationId: string, persisted: numb
 
 function summary(facts: HostFacts): string {
   const memory = facts.memoryKiB ? `${(facts.memoryKiB / 1024 / 1024).toFixed(1)} GiB RAM` : "memory unknown";
-  const gpus = facts.gpus.length > 0 ? `${facts.gpus.length} GPU(s): ${facts.gpus.map((g) => g.name).join(", ")}` : "no GPU";
+  const gpus =
+    facts.gpus.length > 0
+      ? `${facts.gpus.length} GPU(s): ${facts.gpus.map((g) => g.name).join(", ")}`
+      : "no GPU";
   return `${facts.os} (${facts.arch}), ${facts.cpuCores ?? "?"} CPU cores, ${memory}, Python ${facts.python3 ?? "missing"}, ${gpus}`;
 }
 
@@ -46,15 +49,23 @@ export async function runHostCheck(operationId: string, redis: Redis): Promise<v
     connection = await SshConnection.open(host, { connectTimeoutMs: settings.WEBOPS_SSH_CONNECT_TIMEOUT_MS });
     log.system(`Connected to ${target}; gathering facts (read-only)`);
     const output: string[] = [];
-    const result = await connection.exec(factsCommand(settings.WEBOPS_SSH_COMMAND_TIMEOUT_MS), (stream, text) => {
-      if (stream === "stdout") output.push(text);
-      log.line(stream, text);
-    });
+    const result = await connection.exec(
+      factsCommand(settings.WEBOPS_SSH_COMMAND_TIMEOUT_MS),
+      (stream, text) => {
+        if (stream === "stdout") output.push(text);
+        log.line(stream, text);
+      },
+    );
     if (result.exitCode !== 0) {
-      throw new Error(`The facts command exited with ${result.exitCode ?? `signal ${result.signal}`}; see the lines above`);
+      throw new Error(
+        `The facts command exited with ${result.exitCode ?? `signal ${result.signal}`}; see the lines above`,
+      );
     }
     const facts = parseFacts(output);
-    await db().host.update({ where: { id: host.id }, data: { reachable: true, lastCheckedAt: new Date(), facts } });
+    await db().host.update({
+      where: { id: host.id },
+      data: { reachable: true, lastCheckedAt: new Date(), facts },
+    });
     log.system(`Host check passed: ${summary(facts)}`);
     await log.close();
     await transition(db(), operationId, "running", "succeeded", { result: facts });
@@ -64,7 +75,10 @@ export async function runHostCheck(operationId: string, redis: Redis): Promise<v
     log.system(`Host check failed: ${message}`);
     await log.close();
     // Only a connection failure says the host is unreachable; a failing script ran on a reachable host.
-    await db().host.update({ where: { id: host.id }, data: { reachable: !(err instanceof SshError), lastCheckedAt: new Date() } });
+    await db().host.update({
+      where: { id: host.id },
+      data: { reachable: !(err instanceof SshError), lastCheckedAt: new Date() },
+    });
     await transition(db(), operationId, "running", "failed", { error: message });
     log.status("failed", message);
   } finally {

@@ -11,8 +11,13 @@ export async function startHostCheck(hostId: string): Promise<{ operationId: str
   try {
     await enqueue("host-check", { operationId: op.id });
   } catch (err) {
-    await transition(db(), op.id, "queued", "failed", { error: "The job queue (Redis) is not reachable; the check was not queued." });
-    throw new AppError("unavailable", `The job queue is not reachable: ${(err as Error).message}. Is Redis running?`);
+    await transition(db(), op.id, "queued", "failed", {
+      error: "The job queue (Redis) is not reachable; the check was not queued.",
+    });
+    throw new AppError(
+      "unavailable",
+      `The job queue is not reachable: ${(err as Error).message}. Is Redis running?`,
+    );
   }
   return { operationId: op.id };
 }

@@ -28,5 +28,7 @@ export function toShell(command: RemoteCommand): string {
     return `${name}=${quote(value)}`;
   });
   const prefix = envPart.length > 0 ? ["env", ...envPart] : [];
-  return [...prefix, command.program, ...command.args].map((part, i) => (i < prefix.length ? part : quote(part))).join(" ");
+  return [...prefix, command.program, ...command.args]
+    .map((part, i) => (i < prefix.length ? part : quote(part)))
+    .join(" ");
 }

@@ -66,7 +66,13 @@ export class SshConnection {
     return new Promise((resolve, reject) => {
       this.client.exec(toShell(command), (err, channel) => {
         if (err) {
-          reject(new SshError("disconnected", `Could not start a command on ${this.target}: ${err.message}`, this.target));
+          reject(
+            new SshError(
+              "disconnected",
+              `Could not start a command on ${this.target}: ${err.message}`,
+              this.target,
+            ),
+          );
           return;
         }
         const stdout = lineSplitter((text) => onLine("stdout", text));
@@ -76,7 +82,11 @@ export class SshConnection {
         const timer = setTimeout(() => {
           channel.close();
           reject(
-            new SshError("command_timeout", `Command on ${this.target} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`, this.target),
+            new SshError(
+              "command_timeout",
+              `Command on ${this.target} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`,
+              this.target,
+            ),
           );
         }, timeoutMs);
         channel.on("data", (chunk: Buffer) => stdout.push(chunk));

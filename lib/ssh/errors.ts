@@ -40,15 +40,27 @@ export function describeConnectError(err: unknown, target: string, timeoutMs: nu
       );
     case "EHOSTUNREACH":
     case "ENETUNREACH":
-      return new SshError("unreachable", `Host ${target} is unreachable from the worker: no route to it. Check the address and the network between them.`, target);
+      return new SshError(
+        "unreachable",
+        `Host ${target} is unreachable from the worker: no route to it. Check the address and the network between them.`,
+        target,
+      );
     case "ENOTFOUND":
     case "EAI_AGAIN":
       return new SshError("dns", `The host name in ${target} does not resolve. Check the address.`, target);
     case "ETIMEDOUT":
-      return new SshError("timeout", `No SSH answer from ${target} within ${seconds} s. Check the address and port, and any firewall between the worker and the host.`, target);
+      return new SshError(
+        "timeout",
+        `No SSH answer from ${target} within ${seconds} s. Check the address and port, and any firewall between the worker and the host.`,
+        target,
+      );
   }
   if (e.level === "client-timeout" || /timed out/i.test(e.message ?? "")) {
-    return new SshError("timeout", `No SSH answer from ${target} within ${seconds} s. Check the address and port, and any firewall between the worker and the host.`, target);
+    return new SshError(
+      "timeout",
+      `No SSH answer from ${target} within ${seconds} s. Check the address and port, and any firewall between the worker and the host.`,
+      target,
+    );
   }
   return new SshError("handshake", `SSH connection to ${target} failed: ${e.message ?? String(err)}`, target);
 }

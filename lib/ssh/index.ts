@@ -1,3 +1,10 @@
-export { quote, toShell, type RemoteCommand } from "./command";
-export { SshConnection, describeTarget, lineSplitter, type SshTarget, type ExecResult, type TLineHandler } from "./connection";
+export { quote, type RemoteCommand, toShell } from "./command";
+export {
+  describeTarget,
+  type ExecResult,
+  lineSplitter,
+  SshConnection,
+  type SshTarget,
+  type TLineHandler,
+} from "./connection";
 export { SshError, type TSshFailure } from "./errors";

@@ -71,7 +71,10 @@ export async function stopAppProcess(dataDir: string, name: TAppProcess): Promis
 }
 
 export function prisma(args: string[], env: NodeJS.ProcessEnv): void {
-  execFileSync(process.execPath, ["node_modules/prisma/build/index.js", ...args], { stdio: ["ignore", "inherit", "inherit"], env });
+  execFileSync(process.execPath, ["node_modules/prisma/build/index.js", ...args], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env,
+  });
 }
 
 export async function waitForHealth(url: string, timeoutMs: number, logFile: string): Promise<void> {

@@ -1,6 +1,15 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import { ensureDebianPackages, onPath } from "./packages";
@@ -91,7 +100,15 @@ export async function startPostgres(dataDir: string, port: number): Promise<stri
     try {
       run(
         asPostgresUser(join(bin, "initdb"), [
-          "-D", dir, "-U", "webops", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "-E", "UTF8", "--no-instructions",
+          "-D",
+          dir,
+          "-U",
+          "webops",
+          `--pwfile=${pwfile}`,
+          "--auth=scram-sha-256",
+          "-E",
+          "UTF8",
+          "--no-instructions",
         ]),
         true,
       );
@@ -101,7 +118,21 @@ export async function startPostgres(dataDir: string, port: number): Promise<stri
   }
   if (!pidAlive(join(dir, "postmaster.pid"))) {
     const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
-    run(asPostgresUser(join(bin, "pg_ctl"), ["-D", dir, "-l", join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]), true);
+    run(
+      asPostgresUser(join(bin, "pg_ctl"), [
+        "-D",
+        dir,
+        "-l",
+        join(dir, "server.log"),
+        "-o",
+        options,
+        "-w",
+        "-t",
+        "60",
+        "start",
+      ]),
+      true,
+    );
   }
   const admin = `postgresql://webops:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   const client = new pg.Client({ connectionString: `${admin}/postgres` });
@@ -147,12 +178,16 @@ export async function startRedis(dataDir: string, port: number): Promise<string>
     );
     run(["redis-server", conf], true);
   }
-  await waitFor(async () => {
-    const r = spawnSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), "ping"], {
-      env: { ...process.env, REDISCLI_AUTH: password },
-    });
-    return r.stdout?.toString().trim() === "PONG";
-  }, 15_000, `Redis on 127.0.0.1:${port} did not answer; see ${join(dir, "redis.log")}`);
+  await waitFor(
+    async () => {
+      const r = spawnSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), "ping"], {
+        env: { ...process.env, REDISCLI_AUTH: password },
+      });
+      return r.stdout?.toString().trim() === "PONG";
+    },
+    15_000,
+    `Redis on 127.0.0.1:${port} did not answer; see ${join(dir, "redis.log")}`,
+  );
   return url;
 }
 
@@ -164,7 +199,11 @@ export async function stopRedis(dataDir: string): Promise<void> {
   await waitFor(async () => !pidAlive(pidFile), 15_000, `Redis (pid ${pid}) did not stop`);
 }
 
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  message: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
@@ -177,7 +216,8 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = url.pathname.slice(1);
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Refusing to drop a database named ${JSON.stringify(name)}`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`Refusing to drop a database named ${JSON.stringify(name)}`);
   url.pathname = "/postgres";
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();

@@ -7,10 +7,20 @@ import { testUrl } from "../setup/system-config";
 afterAll(() => disconnectDb());
 
 const key = utils.generateKeyPairSync("ed25519");
-const valid = () => ({ name: `api-${Math.random().toString(36).slice(2, 10)}`, address: "127.0.0.1", port: 22, username: "deploy", privateKey: key.private });
+const valid = () => ({
+  name: `api-${Math.random().toString(36).slice(2, 10)}`,
+  address: "127.0.0.1",
+  port: 22,
+  username: "deploy",
+  privateKey: key.private,
+});
 
 async function post(path: string, body: unknown, raw = false) {
-  const res = await fetch(testUrl(path), { method: "POST", headers: { "content-type": "application/json" }, body: raw ? (body as string) : JSON.stringify(body) });
+  const res = await fetch(testUrl(path), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: raw ? (body as string) : JSON.stringify(body),
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -29,7 +39,11 @@ describe("hosts API", () => {
     ["address with a shell operator", { address: "127.0.0.1; touch /tmp/pwned" }, "address"],
     ["option-like user", { username: "-oProxyCommand=id" }, "username"],
     ["public key instead of a private one", { privateKey: key.public }, "privateKey"],
-    ["garbage key", { privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n-----END OPENSSH PRIVATE KEY-----" }, "privateKey"],
+    [
+      "garbage key",
+      { privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n-----END OPENSSH PRIVATE KEY-----" },
+      "privateKey",
+    ],
     ["port out of range", { port: 70000 }, "port"],
   ])("refuses %s with a field error and changes nothing", async (_label, override, field) => {
     const before = await db().host.count();

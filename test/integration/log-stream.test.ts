@@ -23,14 +23,29 @@ afterAll(async () => {
 
 async function newOperation(): Promise<string> {
   const host = await db().host.create({
-    data: { name: `log-${Math.random().toString(36).slice(2, 10)}`, address: "127.0.0.1", port: 22, username: "deploy", privateKey: "unused" },
+    data: {
+      name: `log-${Math.random().toString(36).slice(2, 10)}`,
+      address: "127.0.0.1",
+      port: 22,
+      username: "deploy",
+      privateKey: "unused",
+    },
   });
-  const op = await db().operation.create({ data: { kind: "host_check", hostId: host.id, status: "running" } });
+  const op = await db().operation.create({
+    data: { kind: "host_check", hostId: host.id, status: "running" },
+  });
   return op.id;
 }
 
 function writer(operationId: string, afterSeq = 0) {
-  return new LogWriter({ operationId, redis, db: db(), afterSeq, streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S, flushIntervalMs: 20 });
+  return new LogWriter({
+    operationId,
+    redis,
+    db: db(),
+    afterSeq,
+    streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
+    flushIntervalMs: 20,
+  });
 }
 
 async function collect(gen: AsyncGenerator<TFollowEvent>): Promise<TFollowEvent[]> {
@@ -46,14 +61,24 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     const id = await newOperation();
     const log = writer(id);
     const abort = new AbortController();
-    const viewer = followLog({ operationId: id, afterSeq: 0, signal: abort.signal, db: db(), openReader, heartbeatMs: 500 });
+    const viewer = followLog({
+      operationId: id,
+      afterSeq: 0,
+      signal: abort.signal,
+      db: db(),
+      openReader,
+      heartbeatMs: 500,
+    });
     log.status("running");
     log.line("stdout", "first line");
     const first = await viewer.next();
     const second = await viewer.next();
     // Nothing has ended yet: the viewer got the line live.
     expect(first.value).toMatchObject({ type: "status", status: "running" });
-    expect(second.value).toMatchObject({ type: "line", line: { seq: 1, text: "first line", stream: "stdout" } });
+    expect(second.value).toMatchObject({
+      type: "line",
+      line: { seq: 1, text: "first line", stream: "stdout" },
+    });
     abort.abort();
     await viewer.return(undefined);
     await log.close();
@@ -77,10 +102,20 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     for (let i = 1; i <= 300; i++) log.line("stdout", `line ${i}`);
     log.status("succeeded");
     await log.close();
-    const all = await collect(followLog({ operationId: id, afterSeq: 0, signal: new AbortController().signal, db: db(), openReader }));
+    const all = await collect(
+      followLog({ operationId: id, afterSeq: 0, signal: new AbortController().signal, db: db(), openReader }),
+    );
     expect(seqs(all)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     expect(all.at(-1)).toMatchObject({ type: "status", status: "succeeded" });
-    const resumed = await collect(followLog({ operationId: id, afterSeq: 250, signal: new AbortController().signal, db: db(), openReader }));
+    const resumed = await collect(
+      followLog({
+        operationId: id,
+        afterSeq: 250,
+        signal: new AbortController().signal,
+        db: db(),
+        openReader,
+      }),
+    );
     expect(seqs(resumed)).toEqual(Array.from({ length: 50 }, (_, i) => i + 251));
   });
 
@@ -89,9 +124,14 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     const log = writer(id);
     for (let i = 1; i <= 20; i++) log.line("stdout", `line ${i}`);
     await log.close();
-    await db().operation.update({ where: { id }, data: { status: "failed", error: "boom", finishedAt: new Date() } });
+    await db().operation.update({
+      where: { id },
+      data: { status: "failed", error: "boom", finishedAt: new Date() },
+    });
     await redis.del(logStreamKey(id));
-    const events = await collect(followLog({ operationId: id, afterSeq: 5, signal: new AbortController().signal, db: db(), openReader }));
+    const events = await collect(
+      followLog({ operationId: id, afterSeq: 5, signal: new AbortController().signal, db: db(), openReader }),
+    );
     expect(seqs(events)).toEqual(Array.from({ length: 15 }, (_, i) => i + 6));
     expect(events.at(-1)).toMatchObject({ type: "status", status: "failed", error: "boom" });
   });
@@ -105,6 +145,11 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     second.line("system", "retrying");
     await second.close();
     const rows = await db().logLine.findMany({ where: { operationId: id }, orderBy: { seq: "asc" } });
-    expect(rows.map((r) => `${r.seq}:${r.text}`)).toEqual(["1:try 1 line 1", "2:try 1 line 2", "3:try 1 line 3", "4:retrying"]);
+    expect(rows.map((r) => `${r.seq}:${r.text}`)).toEqual([
+      "1:try 1 line 1",
+      "2:try 1 line 2",
+      "3:try 1 line 3",
+      "4:retrying",
+    ]);
   });
 });

@@ -10,6 +10,9 @@ export const TEST_SYSTEM = {
 
 export function testUrl(path: string): string {
   const base = process.env.WEBOPS_TEST_URL;
-  if (!base) throw new Error("WEBOPS_TEST_URL is not set: run this test through vitest (test/setup/system.ts starts the app)");
+  if (!base)
+    throw new Error(
+      "WEBOPS_TEST_URL is not set: run this test through vitest (test/setup/system.ts starts the app)",
+    );
   return `${base}${path}`;
 }

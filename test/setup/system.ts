@@ -3,7 +3,14 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { prisma, startAppProcess, stopAppProcess, waitForHealth } from "../../scripts/lib/app-processes";
 import { ensureDebianPackages, onPath } from "../../scripts/lib/packages";
-import { dropDatabase, ensureServicePackages, startPostgres, startRedis, stopPostgres, stopRedis } from "../../scripts/lib/services";
+import {
+  dropDatabase,
+  ensureServicePackages,
+  startPostgres,
+  startRedis,
+  stopPostgres,
+  stopRedis,
+} from "../../scripts/lib/services";
 import { TEST_SYSTEM } from "./system-config";
 
 /** The newest modification time among the files a production build depends on. */
@@ -23,9 +30,20 @@ function newestSource(paths: string[]): number {
 
 function buildIfStale(env: NodeJS.ProcessEnv): void {
   const buildId = ".next/BUILD_ID";
-  const sources = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json", "prisma/schema.prisma"];
+  const sources = [
+    "app",
+    "components",
+    "lib",
+    "public",
+    "next.config.ts",
+    "package-lock.json",
+    "prisma/schema.prisma",
+  ];
   if (existsSync(buildId) && statSync(buildId).mtimeMs > newestSource(sources)) return;
-  execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: ["ignore", "ignore", "inherit"], env });
+  execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env,
+  });
 }
 
 /**
@@ -43,7 +61,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   const redisUrl = await startRedis(dataDir, redisPort);
   const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
   prisma(["migrate", "deploy"], env);
-  execFileSync("redis-cli", ["-p", String(redisPort), "flushall"], { env: { ...process.env, REDISCLI_AUTH: new URL(redisUrl).password }, stdio: "ignore" });
+  execFileSync("redis-cli", ["-p", String(redisPort), "flushall"], {
+    env: { ...process.env, REDISCLI_AUTH: new URL(redisUrl).password },
+    stdio: "ignore",
+  });
   prisma(["generate"], env);
   buildIfStale(env);
   for (const name of ["web", "worker"] as const) await stopAppProcess(dataDir, name);

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseFacts } from "@/lib/hosts/facts";
 
-const recorded = (name: string) => readFileSync(new URL(`../fixtures/recorded/${name}`, import.meta.url), "utf8").split("\n");
+const recorded = (name: string) =>
+  readFileSync(new URL(`../fixtures/recorded/${name}`, import.meta.url), "utf8").split("\n");
 
 describe("host facts parser", () => {
   it("reads a real Debian 12 machine's output (recorded)", () => {
@@ -22,7 +23,12 @@ describe("host facts parser", () => {
   });
 
   it("reads one line per GPU in nvidia-smi's csv,noheader,nounits shape", () => {
-    const lines = ["os=Ubuntu 22.04.4 LTS", "gpu=NVIDIA H100 80GB HBM3, 81559, 550.54.15", "gpu=NVIDIA H100 80GB HBM3, 81559, 550.54.15", "facts=done"];
+    const lines = [
+      "os=Ubuntu 22.04.4 LTS",
+      "gpu=NVIDIA H100 80GB HBM3, 81559, 550.54.15",
+      "gpu=NVIDIA H100 80GB HBM3, 81559, 550.54.15",
+      "facts=done",
+    ];
     const facts = parseFacts(lines);
     expect(facts.gpus).toEqual([
       { name: "NVIDIA H100 80GB HBM3", memoryMiB: 81559, driver: "550.54.15" },
@@ -36,6 +42,8 @@ describe("host facts parser", () => {
   });
 
   it("rejects output from a script that did not finish", () => {
-    expect(() => parseFacts(recorded("facts-debian12-vm.txt").filter((l) => l !== "facts=done"))).toThrow(/did not finish/);
+    expect(() => parseFacts(recorded("facts-debian12-vm.txt").filter((l) => l !== "facts=done"))).toThrow(
+      /did not finish/,
+    );
   });
 });

@@ -11,7 +11,9 @@ const valid = {
 
 function fieldErrors(input: Record<string, unknown>): Record<string, string> {
   const result = ZHostCreateSchema.safeParse(input);
-  return result.success ? {} : Object.fromEntries(result.error.issues.map((i) => [String(i.path[0]), i.message]));
+  return result.success
+    ? {}
+    : Object.fromEntries(result.error.issues.map((i) => [String(i.path[0]), i.message]));
 }
 
 describe("host form and API schema", () => {

@@ -11,7 +11,11 @@ function split(chunks: Buffer[]): string[] {
 
 describe("output line splitting", () => {
   it("joins lines broken across chunks and keeps a final unterminated line", () => {
-    expect(split([Buffer.from("fir"), Buffer.from("st\nsec"), Buffer.from("ond\nthird")])).toEqual(["first", "second", "third"]);
+    expect(split([Buffer.from("fir"), Buffer.from("st\nsec"), Buffer.from("ond\nthird")])).toEqual([
+      "first",
+      "second",
+      "third",
+    ]);
   });
 
   it("decodes a UTF-8 character split between two chunks", () => {

@@ -17,6 +17,7 @@ const HOSTILE = [
   "line\nbreak",
   "tab\there",
   "$HOME",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell parameter expansion is the point
   "${IFS}",
   "&& echo pwned",
   "| cat /etc/passwd",
@@ -68,7 +69,9 @@ describe("remote command quoting", () => {
   it("quotes environment values and rejects invalid variable names", () => {
     const line = toShell({ program: "sh", args: ["-c", 'printf "%s\\0" "$X"'], env: { X: "$(id); `id`" } });
     expect(argvSeenByShell(line)).toEqual(["$(id); `id`"]);
-    expect(() => toShell({ program: "true", args: [], env: { "A;B": "1" } })).toThrow(/Invalid environment variable name/);
+    expect(() => toShell({ program: "true", args: [], env: { "A;B": "1" } })).toThrow(
+      /Invalid environment variable name/,
+    );
   });
 
   it("refuses NUL bytes, which no argv can carry", () => {

@@ -14,7 +14,9 @@ export default async function HostsPage() {
         <p className="text-sm text-slate-500">The machines WebOps deploys to over SSH.</p>
       </div>
       {hosts.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-500">No hosts yet. Add the first one below.</p>
+        <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-500">
+          No hosts yet. Add the first one below.
+        </p>
       ) : (
         <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm shadow-sm">
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
@@ -37,9 +39,15 @@ export default async function HostsPage() {
                   {host.username}@{host.address}:{host.port}
                 </td>
                 <td className="px-4 py-2">
-                  <StatusBadge status={host.reachable === null ? "unchecked" : host.reachable ? "reachable" : "unreachable"} />
+                  <StatusBadge
+                    status={
+                      host.reachable === null ? "unchecked" : host.reachable ? "reachable" : "unreachable"
+                    }
+                  />
                 </td>
-                <td className="px-4 py-2 text-slate-500">{host.lastCheckedAt ? new Date(host.lastCheckedAt).toLocaleString() : "never"}</td>
+                <td className="px-4 py-2 text-slate-500">
+                  {host.lastCheckedAt ? new Date(host.lastCheckedAt).toLocaleString() : "never"}
+                </td>
               </tr>
             ))}
           </tbody>

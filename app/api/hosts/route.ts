@@ -11,5 +11,7 @@ export function GET(): Promise<Response> {
 
 // POST /api/hosts - add a host
 export function POST(request: Request): Promise<Response> {
-  return respond(async () => Response.json({ host: await createHost(await jsonBody(request)) }, { status: 201 }));
+  return respond(async () =>
+    Response.json({ host: await createHost(await jsonBody(request)) }, { status: 201 }),
+  );
 }

@@ -37,7 +37,11 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       </div>
       <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h2 className="mb-3 text-base font-semibold">Facts</h2>
-        {host.facts ? <FactsTable facts={host.facts as unknown as HostFacts} /> : <p className="text-sm text-slate-500">Not checked yet. Click Check host.</p>}
+        {host.facts ? (
+          <FactsTable facts={host.facts as unknown as HostFacts} />
+        ) : (
+          <p className="text-sm text-slate-500">Not checked yet. Click Check host.</p>
+        )}
       </section>
       <section className="grid gap-2">
         <h2 className="text-base font-semibold">Checks</h2>

@@ -4,7 +4,10 @@ import { respond } from "../../_lib/respond";
 export const dynamic = "force-dynamic";
 
 // GET /api/operations/:id - an operation's status and outcome
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+export async function GET(
+  _request: Request,
+  { params }: { params: Promise<{ id: string }> },
+): Promise<Response> {
   const { id } = await params;
   return respond(async () => Response.json({ operation: await getOperation(id) }));
 }

@@ -4,7 +4,10 @@ import { respond } from "../../../_lib/respond";
 export const dynamic = "force-dynamic";
 
 // POST /api/hosts/:id/checks - queue a host check; follow it at /api/operations/:operationId/events
-export async function POST(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+export async function POST(
+  _request: Request,
+  { params }: { params: Promise<{ id: string }> },
+): Promise<Response> {
   const { id } = await params;
   return respond(async () => Response.json(await startHostCheck(id), { status: 202 }));
 }

@@ -13,7 +13,10 @@ function afterSeq(request: Request): number {
 }
 
 // GET /api/operations/:id/events - the operation's log as Server-Sent Events, live while it runs
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ id: string }> },
+): Promise<Response> {
   const { id } = await params;
   return respond(async () => {
     const after = afterSeq(request);
@@ -28,12 +31,17 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
         try {
           for await (const event of followOperationLog(id, after, abort.signal)) {
             if (event.type === "heartbeat") send(": heartbeat\n\n");
-            else if (event.type === "line") send(`id: ${event.line.seq}\nevent: line\ndata: ${JSON.stringify(event.line)}\n\n`);
-            else send(`id: ${event.seq}\nevent: status\ndata: ${JSON.stringify({ status: event.status, error: event.error })}\n\n`);
+            else if (event.type === "line")
+              send(`id: ${event.line.seq}\nevent: line\ndata: ${JSON.stringify(event.line)}\n\n`);
+            else
+              send(
+                `id: ${event.seq}\nevent: status\ndata: ${JSON.stringify({ status: event.status, error: event.error })}\n\n`,
+              );
           }
           send("event: end\ndata: {}\n\n");
         } catch (err) {
-          if (!abort.signal.aborted) send(`event: failure\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
+          if (!abort.signal.aborted)
+            send(`event: failure\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
         } finally {
           if (!abort.signal.aborted) controller.close();
         }

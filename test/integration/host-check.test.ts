@@ -1,0 +1,96 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { utils } from "ssh2";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db";
+import { createHost } from "@/lib/hosts/create-host";
+import { followOperationLog } from "@/lib/operations/follow-operation-log";
+import { startHostCheck } from "@/lib/operations/start-host-check";
+import { startTestHost, type TestHost } from "../hosts";
+
+// The whole path below the browser: a record and a BullMQ job from lib/, the real worker process
+// (started by test/setup/system.ts) connecting with ssh2 to a real OpenSSH test host.
+let host: TestHost;
+let tarpit: Server;
+const tarpitSockets: Socket[] = [];
+const TARPIT = { address: "127.0.0.1", port: 0 };
+
+beforeAll(async () => {
+  host = await startTestHost("bare");
+  // A peer that accepts TCP and then never speaks, as a host behind a broken firewall or a hung sshd.
+  tarpit = createServer((socket) => tarpitSockets.push(socket));
+  await new Promise<void>((resolve) => tarpit.listen(0, TARPIT.address, resolve));
+  TARPIT.port = (tarpit.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  for (const s of tarpitSockets) s.destroy();
+  tarpit?.close();
+  await host?.stop();
+  await disconnectDb();
+});
+
+async function check(override: { address?: string; port?: number; privateKey?: string }) {
+  const created = await createHost({
+    name: `check-${Math.random().toString(36).slice(2, 10)}`,
+    address: override.address ?? host.address,
+    port: override.port ?? host.port,
+    username: host.user,
+    privateKey: override.privateKey ?? host.privateKey,
+  });
+  const started = Date.now();
+  const { operationId } = await startHostCheck(created.id);
+  const texts: string[] = [];
+  for await (const event of followOperationLog(operationId, 0, new AbortController().signal)) {
+    if (event.type === "line") texts.push(event.line.text);
+  }
+  const operation = await db().operation.findUniqueOrThrow({
+    where: { id: operationId },
+    include: { host: true },
+  });
+  return { operation, texts, elapsedMs: Date.now() - started };
+}
+
+describe("host check through the worker", () => {
+  it("gathers the facts of a bare Debian host and stores them with the full log", async () => {
+    const { operation, texts } = await check({});
+    expect(operation.status).toBe("succeeded");
+    expect(operation.host.reachable).toBe(true);
+    expect(operation.host.facts).toMatchObject({
+      os: "Debian GNU/Linux 12 (bookworm)",
+      osId: "debian",
+      python3: expect.stringMatching(/^3\.11\./),
+    });
+    expect(texts).toContain("os_id=debian");
+    const stored = await db().logLine.findMany({
+      where: { operationId: operation.id },
+      orderBy: { seq: "asc" },
+    });
+    expect(stored.map((l) => l.text)).toEqual(texts);
+    expect(operation.lineCount).toBe(texts.length);
+  });
+
+  it.each([
+    [
+      "a wrong key",
+      () => ({ privateKey: utils.generateKeyPairSync("ed25519").private }),
+      /^Authentication failed for deploy@.*authorized_keys/,
+    ],
+    [
+      "a closed port",
+      () => ({ port: host.port + 1 }),
+      /^Connection refused by .*nothing is listening on that port/,
+    ],
+    [
+      "an address that never answers",
+      () => ({ address: TARPIT.address, port: TARPIT.port }),
+      /^No SSH answer from .* within 10 s/,
+    ],
+  ])("fails with a clear reason within 15 s for %s", async (_label, override, reason) => {
+    const { operation, texts, elapsedMs } = await check(override());
+    expect(operation.status).toBe("failed");
+    expect(operation.error).toMatch(reason);
+    expect(texts.at(-1)).toBe(`Host check failed: ${operation.error}`);
+    expect(operation.host.reachable).toBe(false);
+    expect(elapsedMs).toBeLessThan(15_000);
+  });
+});
