@@ -1,4 +1,4 @@
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { type THostView, ZHostCreateSchema } from "./schema";
@@ -6,7 +6,7 @@ import { hostViewSelect, toHostView } from "./view";
 
 /** Checks the key is one ssh2 can use; the message never echoes the key. */
 function privateKeyProblem(privateKey: string): string | undefined {
-  const parsed = utils.parseKey(privateKey);
+  const parsed = ssh2.utils.parseKey(privateKey);
   if (parsed instanceof Error) {
     return /encrypted/i.test(parsed.message)
       ? "This key is protected by a passphrase; paste an unencrypted key"

@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
+import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { installSlowNvidiaSmi } from "../fixtures/slow-nvidia-smi";
@@ -79,9 +80,8 @@ describe("thin path in a real browser: add a host, check it, watch the log live"
   });
 
   it("shows a clear error, not a spinner, when the host refuses the key", async () => {
-    const { utils } = await import("ssh2");
     const page = await context.newPage();
-    await addHost(page, "bare-e2e-wrong-key", utils.generateKeyPairSync("ed25519").private);
+    await addHost(page, "bare-e2e-wrong-key", ssh2.utils.generateKeyPairSync("ed25519").private);
     const started = Date.now();
     await page.click("text=Check host");
     await page.waitForSelector("[data-testid=operation-status][data-status=failed]", { timeout: 15_000 });

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { createHost } from "@/lib/hosts/create-host";
@@ -72,7 +72,7 @@ describe("host check through the worker", () => {
   it.each([
     [
       "a wrong key",
-      () => ({ privateKey: utils.generateKeyPairSync("ed25519").private }),
+      () => ({ privateKey: ssh2.utils.generateKeyPairSync("ed25519").private }),
       /^Authentication failed for deploy@.*authorized_keys/,
     ],
     [
