@@ -32,22 +32,31 @@ export class SshConnection {
     const label = describeTarget(target);
     return new Promise((resolve, reject) => {
       const client = new Client();
+      let settled = false;
+      const fail = (err: SshError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        client.destroy();
+        reject(err);
+      };
       // ssh2's readyTimeout covers TCP connect and handshake; the hard timer also covers a host
       // that accepts TCP and then never speaks.
-      const timer = setTimeout(() => {
-        client.destroy();
-        reject(describeConnectError({ level: "client-timeout" }, label, opts.connectTimeoutMs));
-      }, opts.connectTimeoutMs + 500);
+      const timer = setTimeout(
+        () => fail(describeConnectError({ level: "client-timeout" }, label, opts.connectTimeoutMs)),
+        opts.connectTimeoutMs + 500,
+      );
       client
         .once("ready", () => {
+          if (settled) return;
+          settled = true;
           clearTimeout(timer);
           resolve(new SshConnection(client, label));
         })
-        .once("error", (err) => {
-          clearTimeout(timer);
-          client.destroy();
-          reject(describeConnectError(err, label, opts.connectTimeoutMs));
-        })
+        // Stays attached for the client's life: ssh2 may emit more than one error (a timeout, then
+        // "Connection lost before handshake" as the socket is destroyed), and an unheard one would
+        // crash the worker.
+        .on("error", (err) => fail(describeConnectError(err, label, opts.connectTimeoutMs)))
         .connect({
           host: target.address,
           port: target.port,
