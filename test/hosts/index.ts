@@ -1,17 +1,54 @@
 // SSH test hosts: real OpenSSH servers, each on its own loopback address with its own root file system
 // (an overlay over a cached Debian rootfs), for integration tests, browser tests and benchmarks.
 // Needs root (mount, chroot). See test/hosts/README.md.
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { run } from "./exec";
-import { mountSystemDirs } from "./mounts";
-import { applyProfile, installKeys, prepareSshd, setRandomPassword, USER, writeIdentity } from "./provision";
+import { killRootProcessesExcept, mountSystemDirs } from "./mounts";
+import {
+  applySudoers,
+  installHostKey,
+  installKeys,
+  prepareSshd,
+  setPassword,
+  USER,
+  writeIdentity,
+} from "./provision";
 import { ensureRootfs, type HostProfile, requireRoot } from "./rootfs";
-import { AddressInUseError, canBind, PORT, startSshd } from "./sshd";
-import { claimStateDir, destroyStateDir, destroyStateDirSync } from "./state";
+import {
+  AddressInUseError,
+  canBind,
+  type ListeningSshd,
+  PORT,
+  type SshdOptions,
+  sshdSettings,
+  startSshd,
+  stopSshd,
+} from "./sshd";
+import {
+  claimStateDir,
+  destroyStateDir,
+  destroyStateDirSync,
+  recordAddress,
+  reservedAddresses,
+} from "./state";
 
+export { ed25519KeyPair } from "./provision";
 export type { HostProfile } from "./rootfs";
 export { ensureRootfs } from "./rootfs";
+
+export interface TestHostOptions {
+  /** Host and state dir name; default the first free `webops-<profile>-<n>`. */
+  name?: string;
+  /** deploy's password, and sshd accepts password (and keyboard-interactive) logins. Default: off. */
+  password?: string;
+  /** Replaces the profile's sudoers text for deploy verbatim (checked with visudo -cf). */
+  sudoers?: string;
+  /** Public key lines authorized for deploy besides the generated key. */
+  authorizedKeys?: readonly string[];
+  /** false writes `AllowTcpForwarding no`, so the host refuses to be a jump host. Default: true. */
+  allowTcpForwarding?: boolean;
+}
 
 export interface TestHost {
   profile: HostProfile;
@@ -21,9 +58,22 @@ export interface TestHost {
   user: string;
   privateKey: string;
   publicKey: string;
+  /** The password from the options, when one was given. */
+  password?: string;
+  /** Fingerprint of the host key sshd offers now; rotateHostKey() changes it. */
   hostKeyFingerprint: string;
   rootDir: string;
   stop(): Promise<void>;
+  /** Everything this host's sshd has logged (LogLevel DEBUG1, across restarts), with \n line ends. */
+  sshdLog(): Promise<string>;
+  /** New ed25519 host key, sshd restarted with it on the same address; returns the new fingerprint. */
+  rotateHostKey(): Promise<string>;
+  /** Stops the listening sshd: new connections are refused, open ones live on. */
+  stopSshd(): Promise<void>;
+  /** Starts sshd again after stopSshd() (a no-op while it runs). */
+  startSshd(): Promise<void>;
+  /** Kills every process of the host except the listening sshd: open connections drop. */
+  killConnections(): Promise<void>;
 }
 
 /** Hosts this process started, by state dir; the exit hook tears down whatever is still here. */
@@ -32,9 +82,10 @@ const claimedAddresses = new Set<string>();
 
 /** First 127.0.1.N (N >= 2) that nothing listens on. 127.0.1.1 is Debian's own host-name address. */
 async function pickAddress(skip: ReadonlySet<string>): Promise<string> {
+  const reserved = reservedAddresses(); // by other processes' hosts, even while their sshd is stopped
   for (let n = 2; n < 255; n++) {
     const address = `127.0.1.${n}`;
-    if (claimedAddresses.has(address) || skip.has(address)) continue;
+    if (claimedAddresses.has(address) || skip.has(address) || reserved.has(address)) continue;
     claimedAddresses.add(address); // before the await: concurrent starts in this process must not share
     if (await canBind(address, PORT)) return address;
     claimedAddresses.delete(address);
@@ -72,7 +123,7 @@ async function mountRoot(lower: string, stateDir: string): Promise<string> {
   return root;
 }
 
-export async function startTestHost(profile: HostProfile, opts: { name?: string } = {}): Promise<TestHost> {
+export async function startTestHost(profile: HostProfile, opts: TestHostOptions = {}): Promise<TestHost> {
   requireRoot();
   const lower = await ensureRootfs(profile);
   installExitHooks();
@@ -83,27 +134,41 @@ export async function startTestHost(profile: HostProfile, opts: { name?: string 
     const rootDir = await mountRoot(lower, dir);
     live.set(dir, destroy); // from here on the exit hook must clean up
     await mountSystemDirs(rootDir);
-    const creds = await installKeys(rootDir, name);
-    await applyProfile(rootDir, profile);
-    await setRandomPassword(rootDir);
+    const creds = await installKeys(rootDir, name, opts.authorizedKeys);
+    await applySudoers(rootDir, profile, opts.sudoers);
+    await setPassword(rootDir, opts.password);
     await prepareSshd(rootDir);
+    const settings = sshdSettings({
+      passwordAuthentication: opts.password !== undefined,
+      allowTcpForwarding: opts.allowTcpForwarding ?? true,
+    });
 
     // Another process may bind the address between our probe and sshd's bind; then take the next one.
     const skip = new Set<string>();
-    for (let attempt = 0; ; attempt++) {
-      address = await pickAddress(skip);
-      await writeIdentity(rootDir, name, address);
+    let started: { sshd: ListeningSshd; sshdOpts: SshdOptions } | undefined;
+    for (let attempt = 0; !started; attempt++) {
+      const picked = await pickAddress(skip);
+      address = picked;
+      await recordAddress(dir, picked);
+      await writeIdentity(rootDir, name, picked);
+      const sshdOpts = {
+        root: rootDir,
+        name,
+        address: picked,
+        port: PORT,
+        logFile: join(dir, "sshd.log"),
+        settings,
+      };
       try {
-        await startSshd({ root: rootDir, name, address, port: PORT, logFile: join(dir, "sshd.log") });
-        break;
+        started = { sshd: await startSshd(sshdOpts), sshdOpts };
       } catch (err) {
-        claimedAddresses.delete(address);
+        claimedAddresses.delete(picked);
         if (!(err instanceof AddressInUseError) || attempt >= 10) throw err;
-        skip.add(address);
+        skip.add(picked);
       }
     }
 
-    const hostAddress = address;
+    const hostAddress = started.sshdOpts.address;
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopping ??= destroy().finally(() => {
@@ -113,13 +178,85 @@ export async function startTestHost(profile: HostProfile, opts: { name?: string 
       return stopping;
     };
     live.set(dir, stop);
-    return { profile, name, address: hostAddress, port: PORT, user: USER, ...creds, rootDir, stop };
+    const host: TestHost = {
+      profile,
+      name,
+      address: hostAddress,
+      port: PORT,
+      user: USER,
+      ...creds,
+      ...(opts.password !== undefined ? { password: opts.password } : {}),
+      rootDir,
+      stop,
+      ...sshdControls(
+        started.sshd,
+        started.sshdOpts,
+        () => stopping !== undefined,
+        (fp) => {
+          host.hostKeyFingerprint = fp;
+        },
+      ),
+    };
+    return host;
   } catch (err) {
     live.delete(dir);
     if (address) claimedAddresses.delete(address);
     await destroy().catch(() => undefined);
     throw err;
   }
+}
+
+type SshdControls = Pick<
+  TestHost,
+  "sshdLog" | "rotateHostKey" | "stopSshd" | "startSshd" | "killConnections"
+>;
+
+/** The methods that act on a running host's sshd, one at a time (a restart must not race a stop). */
+function sshdControls(
+  first: ListeningSshd,
+  o: SshdOptions,
+  stopped: () => boolean,
+  setFingerprint: (fp: string) => void,
+): SshdControls {
+  let current: ListeningSshd | undefined = first;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(() => {
+      if (stopped()) throw new Error(`test host ${o.name} has been stopped`);
+      return fn();
+    });
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const down = async (): Promise<void> => {
+    if (current) await stopSshd(current);
+    current = undefined;
+  };
+  const up = async (): Promise<void> => {
+    try {
+      current ??= await startSshd(o);
+    } catch (err) {
+      if (!(err instanceof AddressInUseError)) throw err;
+      throw new Error(
+        `cannot restart sshd of ${o.name}: something else now listens on ${o.address}:${o.port}`,
+      );
+    }
+  };
+  return {
+    // sshd -e ends its lines with \r\n.
+    sshdLog: async () => (await readFile(o.logFile, "utf8")).replace(/\r\n/g, "\n"),
+    stopSshd: () => serial(down),
+    startSshd: () => serial(up),
+    killConnections: () => serial(() => killRootProcessesExcept(o.root, current?.pid)),
+    rotateHostKey: () =>
+      serial(async () => {
+        const fingerprint = await installHostKey(o.root, o.name);
+        await down();
+        await up();
+        setFingerprint(fingerprint);
+        return fingerprint;
+      }),
+  };
 }
 
 /** Stops every host this process started. */

@@ -116,6 +116,21 @@ export async function killRootProcesses(root: string): Promise<void> {
   }
 }
 
+/**
+ * SIGKILLs every process in the chroot except `keep` (a host's listening sshd): its connections and
+ * whatever they started. No SSH disconnect message is sent; clients see the TCP connection close.
+ */
+export async function killRootProcessesExcept(root: string, keep: number | undefined): Promise<void> {
+  const others = (): number[] => pidsWithRoot(root).filter((pid) => pid !== keep);
+  // Loop: a session may fork while we kill its parent.
+  for (let i = 0; i < 40 && others().length > 0; i++) {
+    signalAll(others(), "SIGKILL");
+    await sleep(25);
+  }
+  const left = others();
+  if (left.length > 0) throw new Error(`processes in ${root} survived SIGKILL: ${left.join(", ")}`);
+}
+
 /** Same as killRootProcesses, for the exit hook where we cannot await. */
 export function killRootProcessesSync(root: string): void {
   signalAll(pidsWithRoot(root), "SIGTERM");

@@ -1,15 +1,12 @@
 // Per-host configuration, written into the host's overlay at start (never into the cache): identity,
 // fresh keys and the profile's sudo policy. All of it is small, so a host starts in about a second.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import ssh2 from "ssh2";
+import { generateEd25519KeyPair } from "../../lib/ssh/keygen";
 import { runInRoot } from "./exec";
 import type { HostProfile } from "./rootfs";
-
-// ssh2 is CommonJS; Node's ESM loader cannot see its named exports, so take `utils` off the default.
-const { utils } = ssh2;
 
 export const USER = "deploy";
 
@@ -32,8 +29,16 @@ export function fingerprintOf(publicKeyLine: string): string {
   return fingerprintOfBlob(Buffer.from(blob, "base64"));
 }
 
-export function fingerprintOfBlob(blob: Buffer): string {
-  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+import { fingerprintOf as fingerprintOfBlob } from "../../lib/ssh/host-key";
+
+export { fingerprintOfBlob };
+
+/** A whole Ed25519 key pair (see lib/ssh/keygen.ts for the ssh2 defect it avoids). */
+export function ed25519KeyPair(encryption?: { passphrase: string; rounds: number }): {
+  private: string;
+  public: string;
+} {
+  return generateEd25519KeyPair(encryption ?? {});
 }
 
 /**
@@ -70,44 +75,92 @@ export async function writeIdentity(root: string, name: string, address: string)
   );
 }
 
-/** Fresh host key and user key pair for every host, so tests can tell hosts apart by key. */
-export async function installKeys(root: string, name: string): Promise<Credentials> {
-  const hostKey = utils.generateKeyPairSync("ed25519");
+/** A fresh ed25519 host key (the only one sshd offers); returns its fingerprint. */
+export async function installHostKey(root: string, name: string): Promise<string> {
+  const hostKey = ed25519KeyPair();
   const hostPub = `${hostKey.public} root@${name}`;
   await replaceFile(join(root, "etc/ssh/ssh_host_ed25519_key"), hostKey.private, 0o600);
   await replaceFile(join(root, "etc/ssh/ssh_host_ed25519_key.pub"), `${hostPub}\n`, 0o644);
+  return fingerprintOf(hostPub);
+}
 
-  const userKey = utils.generateKeyPairSync("ed25519");
+/**
+ * Fresh host key and user key pair for every host, so tests can tell hosts apart by key. `extraKeys`
+ * (public key lines a test brings, e.g. of a passphrase-protected key) are authorized as well.
+ */
+export async function installKeys(
+  root: string,
+  name: string,
+  extraKeys: readonly string[] = [],
+): Promise<Credentials> {
+  for (const line of extraKeys) {
+    if (!line.trim() || /[\r\n]/.test(line.trim())) {
+      throw new Error(`authorizedKeys entries must be single public key lines, got ${JSON.stringify(line)}`);
+    }
+  }
+  const hostKeyFingerprint = await installHostKey(root, name);
+  const userKey = ed25519KeyPair();
   const publicKey = `${userKey.public} webops-test@${name}`;
   const { uid, gid } = await idsInRoot(root, USER);
   const sshDir = join(root, "home", USER, ".ssh");
   await rm(sshDir, { recursive: true, force: true });
   await mkdir(sshDir, { mode: 0o700 });
-  await writeFile(join(sshDir, "authorized_keys"), `${publicKey}\n`, { mode: 0o600 });
+  const lines = [publicKey, ...extraKeys.map((l) => l.trim())];
+  await writeFile(join(sshDir, "authorized_keys"), `${lines.join("\n")}\n`, { mode: 0o600 });
   // sshd's StrictModes rejects keys that the user does not own.
   await chown(sshDir, uid, gid);
   await chown(join(sshDir, "authorized_keys"), uid, gid);
 
-  return { privateKey: userKey.private, publicKey, hostKeyFingerprint: fingerprintOf(hostPub) };
+  return { privateKey: userKey.private, publicKey, hostKeyFingerprint };
 }
 
-/** Profile-specific sudo policy, checked with the host's own visudo. */
-export async function applyProfile(root: string, profile: HostProfile): Promise<void> {
+/**
+ * The sudo policy for deploy: the profile's, or `sudoers` verbatim when given. Checked with the host's
+ * own visudo, whose message (file, line, column) an invalid line is rejected with.
+ */
+export async function applySudoers(root: string, profile: HostProfile, sudoers?: string): Promise<void> {
   const file = join(root, "etc/sudoers.d/webops");
   await rm(file, { force: true });
-  if (profile === "nosudo") return;
-  await writeFile(file, `${SUDOERS_LINE}\n`, { mode: 0o440 });
-  if (existsSync(join(root, "usr/sbin/visudo"))) {
-    await runInRoot(root, ["/usr/sbin/visudo", "-c", "-q", "-f", "/etc/sudoers.d/webops"]);
+  const text = sudoers ?? (profile === "nosudo" ? undefined : SUDOERS_LINE);
+  if (text === undefined) return;
+  await writeFile(file, text.endsWith("\n") || text === "" ? text : `${text}\n`, { mode: 0o440 });
+  if (!existsSync(join(root, "usr/sbin/visudo"))) return;
+  try {
+    await runInRoot(root, ["/usr/sbin/visudo", "-c", "-f", "/etc/sudoers.d/webops"]);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // run() puts the command line first; visudo's own lines follow it.
+    const detail = message.split("\n").slice(1).join("\n").trim() || message;
+    throw new Error(`sudoers rejected by visudo -cf: ${detail}\n(sudoers text: ${JSON.stringify(text)})`);
   }
 }
 
 /**
- * A random password nobody is told: accounts without one are "locked", which some sshd and PAM
- * setups treat as "no login at all", and a real password keeps `sudo` asking for one on nosudo.
+ * Sets deploy's password through chpasswd's stdin (never an argv that `ps` shows). Without one, a
+ * random password nobody is told: accounts without one are "locked", which some sshd and PAM setups
+ * treat as "no login at all", and a real password keeps `sudo` asking for one on nosudo.
  */
-export async function setRandomPassword(root: string): Promise<void> {
-  await runInRoot(root, ["chpasswd"], { input: `${USER}:${randomBytes(18).toString("base64url")}\n` });
+export async function setPassword(root: string, password?: string): Promise<void> {
+  if (password !== undefined && (password === "" || /[\r\n]/.test(password))) {
+    throw new Error("password must be non-empty and on one line (chpasswd reads user:password lines)");
+  }
+  const secret = password ?? randomBytes(18).toString("base64url");
+  await runInRoot(root, ["chpasswd"], { input: `${USER}:${secret}\n` });
+  if (password !== undefined) await withoutPamFailDelay(root);
+}
+
+/**
+ * pam_unix makes a wrong password cost 2 s (4 s for an ssh2 password login); `nodelay` keeps tests of
+ * wrong passwords fast. Only the delay differs from a stock Debian host: the answer is the same.
+ */
+async function withoutPamFailDelay(root: string): Promise<void> {
+  const file = join(root, "etc/pam.d/common-auth");
+  const text = await readFile(file, "utf8");
+  const patched = text
+    .split("\n")
+    .map((l) => (/^auth\s.*\bpam_unix\.so\b/.test(l) && !/\bnodelay\b/.test(l) ? `${l} nodelay` : l))
+    .join("\n");
+  await replaceFile(file, patched, 0o644);
 }
 
 /** Runtime bits sshd expects from a booted system. */

@@ -1,7 +1,7 @@
 // Starting the host's sshd and knowing when it really serves: the port answering is not enough (it
 // could be another process's sshd on a racing address), so we also wait for our sshd's own log line.
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { CHROOT_ENV, sleep } from "./exec";
@@ -47,16 +47,59 @@ function readBanner(address: string, port: number): Promise<string | undefined> 
  */
 const SET_HOSTNAME_THEN_EXEC = 'printf %s "$1" > /proc/sys/kernel/hostname && shift && exec "$@"';
 
+/** What a host's sshd allows, from startTestHost's options. */
+export interface SshdPolicy {
+  passwordAuthentication: boolean;
+  allowTcpForwarding: boolean;
+}
+
+/**
+ * sshd_config settings for a policy. LogLevel DEBUG1 because VERBOSE does not log an allowed jump-host
+ * forward; DEBUG1 logs "server_request_direct_tcpip: originator <ip> port <n>, target <ip> port <n>"
+ * (about 130 lines, 7 KB per connection; the log goes away with the host).
+ */
+export function sshdSettings(p: SshdPolicy): string[] {
+  const passwords = p.passwordAuthentication ? "yes" : "no";
+  return [
+    `PasswordAuthentication=${passwords}`,
+    // PAM's password prompt, for clients that offer keyboard-interactive rather than password.
+    `KbdInteractiveAuthentication=${passwords}`,
+    `AllowTcpForwarding=${p.allowTcpForwarding ? "yes" : "no"}`,
+    "LogLevel=DEBUG1",
+  ];
+}
+
 export interface SshdOptions {
   root: string;
   name: string;
   address: string;
   port: number;
   logFile: string;
+  /** sshd_config settings as `Key=value`, passed with -o (they win over the host's sshd_config). */
+  settings: readonly string[];
 }
 
+/** The listening sshd of one host: the process we spawned (unshare, chroot and sh exec into it). */
+export interface ListeningSshd {
+  pid: number;
+  /** Resolves when the listener has exited. */
+  exited: Promise<void>;
+}
+
+/** Byte size of the log now; readiness is judged on what sshd writes after it (restarts share a log). */
+function logSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+const logSince = async (path: string, offset: number): Promise<string> =>
+  (await readFile(path).catch(() => Buffer.alloc(0))).subarray(offset).toString("utf8");
+
 /** Starts sshd in the chroot and resolves once it listens and sends its banner. */
-export async function startSshd(o: SshdOptions): Promise<void> {
+export async function startSshd(o: SshdOptions): Promise<ListeningSshd> {
   const sshdArgs = [
     "/usr/sbin/sshd",
     "-D", // stay a child of ours (no daemonizing), so a failed start is an exit we can see
@@ -74,7 +117,9 @@ export async function startSshd(o: SshdOptions): Promise<void> {
     "MaxStartups=200",
     "-o",
     "MaxSessions=100",
+    ...o.settings.flatMap((s) => ["-o", s]),
   ];
+  const offset = logSize(o.logFile);
   const out = openSync(o.logFile, "a");
   const child = spawn(
     "unshare",
@@ -86,30 +131,57 @@ export async function startSshd(o: SshdOptions): Promise<void> {
   closeSync(out);
   child.unref();
   let exited: string | undefined;
-  child.on("exit", (code, signal) => {
-    exited = signal ? `signal ${signal}` : `exit code ${code}`;
-  });
-  child.on("error", (err) => {
-    exited = err.message;
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.on("exit", (code, signal) => {
+      exited = signal ? `signal ${signal}` : `exit code ${code}`;
+      resolve();
+    });
+    child.on("error", (err) => {
+      exited = err.message;
+      resolve();
+    });
   });
 
   const listening = `Server listening on ${o.address} port ${o.port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    const log = await readFile(o.logFile, "utf8").catch(() => "");
+    const log = await logSince(o.logFile, offset);
     if (exited !== undefined) {
       if (/Address already in use|Cannot bind any address/.test(log)) throw new AddressInUseError(o.address);
       throw new Error(`sshd for ${o.name} exited (${exited}) before serving:\n${log.trim()}`);
     }
     if (log.includes(listening)) {
       const banner = await readBanner(o.address, o.port);
-      if (banner?.startsWith("SSH-") && exited === undefined) return;
+      if (banner?.startsWith("SSH-") && exited === undefined && child.pid !== undefined) {
+        return { pid: child.pid, exited: exitedPromise };
+      }
     }
     if (Date.now() > deadline) {
+      child.kill("SIGKILL");
       throw new Error(
         `sshd for ${o.name} did not serve ${o.address}:${o.port} within ${READY_TIMEOUT_MS / 1000} s:\n${log.trim()}`,
       );
     }
     await sleep(50);
+  }
+}
+
+/**
+ * Stops the listener only. Connections already open live on in their own per-connection processes
+ * (sshd puts each in its own session), as on a real host after `systemctl stop ssh`.
+ */
+export async function stopSshd(sshd: ListeningSshd): Promise<void> {
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(sshd.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const killed = sleep(2000).then(() => "timeout" as const);
+  if ((await Promise.race([sshd.exited, killed])) === "timeout") {
+    signal("SIGKILL");
+    await sshd.exited;
   }
 }

@@ -1,4 +1,4 @@
-// Per-host state directories: `<state>/<name>/{owner.json, upper, work, root, sshd.log}`. A directory
+// Per-host state directories: `<state>/<name>/{owner.json, address, upper, work, root, sshd.log}`. A directory
 // names its owning process, so a later run (or `cli.ts clean`) can tell a crashed run's leftovers
 // from a host another live process is using.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -95,6 +95,31 @@ export async function claimStateDir(profile: string, name?: string): Promise<{ n
     await rm(claim, { recursive: true, force: true });
   }
   throw new Error(`no free test host name under ${root}`);
+}
+
+/**
+ * Records the host's address in its state dir. An address stays reserved while its owner lives, even
+ * while the host's sshd is stopped (stopSshd, rotateHostKey), so no other process's host takes it.
+ */
+export async function recordAddress(dir: string, address: string): Promise<void> {
+  await writeFile(join(dir, "address"), `${address}\n`);
+}
+
+/** Addresses recorded by hosts whose owner process is alive (this one's included). */
+export function reservedAddresses(): Set<string> {
+  const out = new Set<string>();
+  const root = stateRoot();
+  if (!existsSync(root)) return out;
+  for (const entry of readdirSync(root)) {
+    const dir = join(root, entry);
+    if (!ownerAlive(readOwner(dir))) continue;
+    try {
+      out.add(readFileSync(join(dir, "address"), "utf8").trim());
+    } catch {
+      // no address yet
+    }
+  }
+  return out;
 }
 
 /**
