@@ -1,12 +1,31 @@
-import { Client } from "ssh2";
+import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import { type RemoteCommand, toShell } from "./command";
-import { describeConnectError, SshError } from "./errors";
+import { describeConnectError, HostKeyError, SshError } from "./errors";
+import { fingerprintOf, keyTypeOf } from "./host-key";
+
+export type SshAuth =
+  | { kind: "key"; privateKey: string; passphrase?: string | undefined }
+  | { kind: "password"; password: string };
 
 export interface SshTarget {
   address: string;
   port: number;
   username: string;
-  privateKey: string;
+  auth: SshAuth;
+  /** The pinned host key. Null: not trusted yet, so the connection stops before authenticating. */
+  hostKeyFingerprint: string | null;
+  /** A bastion to reach this host through (its own key pinned and credentials separate). */
+  jump?: SshTarget | undefined;
+  /** Names the host in messages, e.g. the inventory name. */
+  name?: string | undefined;
+}
+
+export interface ConnectOptions {
+  connectTimeoutMs: number;
+  /** Keepalive probes every this many ms; three unanswered ones close the connection. */
+  keepaliveMs?: number;
+  /** At most this many commands at once on one connection (sshd's MaxSessions is 10 by default). */
+  maxChannels?: number;
 }
 
 export interface ExecResult {
@@ -17,22 +36,109 @@ export interface ExecResult {
 export type TOutputStream = "stdout" | "stderr";
 export type TLineHandler = (stream: TOutputStream, text: string) => void;
 
-export function describeTarget(target: Pick<SshTarget, "address" | "port" | "username">): string {
-  return `${target.username}@${target.address}:${target.port}`;
+export function describeTarget(
+  target: Pick<SshTarget, "address" | "port" | "username"> & { jump?: SshTarget | undefined },
+): string {
+  const self = `${target.username}@${target.address}:${target.port}`;
+  return target.jump ? `${self} via ${describeTarget(target.jump)}` : self;
 }
 
-/** An open SSH connection to one host; every remote command goes through `exec`. */
+/** Limits concurrent channels; waiters are served in order. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async take(): Promise<() => void> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    };
+  }
+}
+
+/**
+ * An open SSH connection to one host; every remote command goes through `exec`. A lost connection
+ * fails every running and later command with a clear error instead of leaving it hanging.
+ */
 export class SshConnection {
+  private lost: SshError | undefined;
+  private readonly running = new Set<(err: SshError) => void>();
+  private readonly slots: Slots;
+  private readonly closeListeners = new Set<() => void>();
+
   private constructor(
     private readonly client: Client,
     readonly target: string,
-  ) {}
+    maxChannels: number,
+    private readonly jump: SshConnection | undefined,
+  ) {
+    this.slots = new Slots(maxChannels);
+    client.on("close", () => {
+      this.lost ??= new SshError("disconnected", `The connection to ${target} was lost.`, target);
+      for (const fail of this.running) fail(this.lost);
+      this.running.clear();
+      jump?.close();
+      for (const listener of this.closeListeners) listener();
+    });
+  }
 
-  static open(target: SshTarget, opts: { connectTimeoutMs: number }): Promise<SshConnection> {
+  get isOpen(): boolean {
+    return this.lost === undefined;
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.add(listener);
+  }
+
+  static async open(target: SshTarget, opts: ConnectOptions): Promise<SshConnection> {
+    const jump = target.jump ? await SshConnection.open(target.jump, opts) : undefined;
+    try {
+      const sock = jump ? await jump.forwardTo(target) : undefined;
+      return await SshConnection.handshake(target, opts, jump, sock);
+    } catch (err) {
+      jump?.close();
+      throw err;
+    }
+  }
+
+  /** A TCP stream to `target` opened by this connection's host (a direct-tcpip channel). */
+  private forwardTo(target: SshTarget): Promise<ClientChannel> {
+    const where = `${target.address}:${target.port}`;
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut("127.0.0.1", 0, target.address, target.port, (err, stream) => {
+        if (err) {
+          reject(
+            new SshError(
+              "jump",
+              `The jump host ${this.target} could not open a connection to ${where}: ${err.message}. Check that it can reach that address and that its sshd allows TCP forwarding (AllowTcpForwarding).`,
+              describeTarget(target),
+            ),
+          );
+        } else resolve(stream);
+      });
+    });
+  }
+
+  private static handshake(
+    target: SshTarget,
+    opts: ConnectOptions,
+    jump: SshConnection | undefined,
+    sock: ClientChannel | undefined,
+  ): Promise<SshConnection> {
     const label = describeTarget(target);
+    const name = target.name ?? `${target.address}:${target.port}`;
     return new Promise((resolve, reject) => {
       const client = new Client();
       let settled = false;
+      let hostKeyProblem: HostKeyError | undefined;
       const fail = (err: SshError): void => {
         if (settled) return;
         settled = true;
@@ -43,81 +149,162 @@ export class SshConnection {
       // ssh2's readyTimeout covers TCP connect and handshake; the hard timer also covers a host
       // that accepts TCP and then never speaks.
       const timer = setTimeout(
-        () => fail(describeConnectError({ level: "client-timeout" }, label, opts.connectTimeoutMs)),
+        () =>
+          fail(
+            describeConnectError({ level: "client-timeout" }, label, opts.connectTimeoutMs, target.auth.kind),
+          ),
         opts.connectTimeoutMs + 500,
       );
+      const config: ConnectConfig = {
+        host: target.address,
+        port: target.port,
+        username: target.username,
+        readyTimeout: opts.connectTimeoutMs,
+        keepaliveInterval: opts.keepaliveMs ?? 10_000,
+        keepaliveCountMax: 3,
+        // Checked before any credential is sent: an unknown or changed key ends the handshake.
+        hostVerifier: (key: Buffer) => {
+          const presented = { fingerprint: fingerprintOf(key), type: keyTypeOf(key) };
+          if (target.hostKeyFingerprint === presented.fingerprint) return true;
+          hostKeyProblem = new HostKeyError(name, label, presented, target.hostKeyFingerprint);
+          return false;
+        },
+        ...(sock ? { sock } : {}),
+        ...(target.auth.kind === "key"
+          ? {
+              privateKey: target.auth.privateKey,
+              ...(target.auth.passphrase ? { passphrase: target.auth.passphrase } : {}),
+            }
+          : { password: target.auth.password, tryKeyboard: true }),
+      };
+      if (target.auth.kind === "password") {
+        const password = target.auth.password;
+        client.on("keyboard-interactive", (_name, _instructions, _lang, prompts, finish) =>
+          finish(prompts.map(() => password)),
+        );
+      }
       client
         .once("ready", () => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve(new SshConnection(client, label));
+          resolve(new SshConnection(client, label, opts.maxChannels ?? 8, jump));
         })
         // Stays attached for the client's life: ssh2 may emit more than one error (a timeout, then
         // "Connection lost before handshake" as the socket is destroyed), and an unheard one would
         // crash the worker.
-        .on("error", (err) => fail(describeConnectError(err, label, opts.connectTimeoutMs)))
-        .connect({
-          host: target.address,
-          port: target.port,
-          username: target.username,
-          privateKey: target.privateKey,
-          readyTimeout: opts.connectTimeoutMs,
-          keepaliveInterval: 15_000,
-          keepaliveCountMax: 3,
-        });
+        .on("error", (err) =>
+          fail(hostKeyProblem ?? describeConnectError(err, label, opts.connectTimeoutMs, target.auth.kind)),
+        )
+        .connect(config);
     });
   }
 
   /** Runs a command, calling `onLine` for each complete output line as it arrives. */
-  exec(command: RemoteCommand, onLine: TLineHandler): Promise<ExecResult> {
+  async exec(command: RemoteCommand, onLine: TLineHandler): Promise<ExecResult> {
+    const release = await this.slots.take();
+    try {
+      return await this.execInChannel(command, onLine);
+    } finally {
+      release();
+    }
+  }
+
+  private execInChannel(command: RemoteCommand, onLine: TLineHandler): Promise<ExecResult> {
     const timeoutMs = command.timeoutMs ?? 120_000;
+    const what = `\`${command.program}\``;
     return new Promise((resolve, reject) => {
-      this.client.exec(toShell(command), (err, channel) => {
+      if (this.lost) {
+        reject(new SshError("disconnected", `${this.lost.message} Could not run ${what}.`, this.target));
+        return;
+      }
+      let channel: ClientChannel | undefined;
+      let done = false;
+      const finish = (outcome: { result: ExecResult } | { error: SshError }): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.running.delete(onLost);
+        if ("error" in outcome) reject(outcome.error);
+        else resolve(outcome.result);
+      };
+      const onLost = (lost: SshError): void =>
+        finish({
+          error: new SshError(
+            "disconnected",
+            `${lost.message.replace(/\.$/, "")} while running ${what}.`,
+            this.target,
+          ),
+        });
+      this.running.add(onLost);
+      const timer = setTimeout(() => {
+        channel?.close();
+        finish({
+          error: new SshError(
+            "command_timeout",
+            `${what} on ${this.target} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`,
+            this.target,
+          ),
+        });
+      }, timeoutMs);
+      this.client.exec(toShell(command), (err, opened) => {
         if (err) {
-          reject(
-            new SshError(
+          finish({
+            error: new SshError(
               "disconnected",
-              `Could not start a command on ${this.target}: ${err.message}`,
+              `Could not start ${what} on ${this.target}: ${err.message}`,
               this.target,
             ),
-          );
+          });
+          return;
+        }
+        channel = opened;
+        if (done) {
+          opened.close();
           return;
         }
         const stdout = lineSplitter((text) => onLine("stdout", text));
         const stderr = lineSplitter((text) => onLine("stderr", text));
         let exitCode: number | null = null;
         let signal: string | null = null;
-        const timer = setTimeout(() => {
-          channel.close();
-          reject(
-            new SshError(
-              "command_timeout",
-              `Command on ${this.target} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`,
-              this.target,
-            ),
-          );
-        }, timeoutMs);
-        channel.on("data", (chunk: Buffer) => stdout.push(chunk));
-        channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-        channel.on("exit", (code: number | null, sig?: string) => {
+        opened.on("data", (chunk: Buffer) => stdout.push(chunk));
+        opened.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        opened.on("exit", (code: number | null, sig?: string) => {
           exitCode = code;
           signal = sig ?? null;
         });
-        channel.on("close", () => {
-          clearTimeout(timer);
+        opened.on("close", () => {
           stdout.end();
           stderr.end();
-          resolve({ exitCode, signal });
+          // A channel closed without an exit status went down with its connection.
+          if (exitCode === null && signal === null && !done) {
+            setImmediate(() =>
+              finish(
+                this.lost
+                  ? {
+                      error: new SshError(
+                        "disconnected",
+                        `${this.lost.message.replace(/\.$/, "")} while running ${what}.`,
+                        this.target,
+                      ),
+                    }
+                  : { result: { exitCode, signal } },
+              ),
+            );
+            return;
+          }
+          finish({ result: { exitCode, signal } });
         });
-        if (command.stdin !== undefined) channel.end(command.stdin);
-        else channel.end();
+        if (command.stdin !== undefined) opened.end(command.stdin);
+        else opened.end();
       });
     });
   }
 
   close(): void {
+    this.lost ??= new SshError("disconnected", `The connection to ${this.target} was closed.`, this.target);
     this.client.end();
+    this.jump?.close();
   }
 }
 
