@@ -1,0 +1,6 @@
+/** A host's sealed fields and the context each is bound to: a value moved to another row or field fails. */
+export type THostSecretField = "privateKey" | "passphrase" | "password";
+
+export function hostSecretContext(hostId: string, field: THostSecretField): string {
+  return `host:${hostId}:${field}`;
+}

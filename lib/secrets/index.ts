@@ -1,0 +1,9 @@
+export { generateMasterKey, type MasterKey, SecretError, seal, sealedKeyId, unseal } from "./cipher";
+export {
+  createKeyFile,
+  loadMasterKey,
+  masterKey,
+  parseMasterKey,
+  readKeyFile,
+  secretKeyFilePath,
+} from "./master-key";
