@@ -6,6 +6,9 @@ const ZEnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   WEBOPS_SSH_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
   WEBOPS_SSH_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  WEBOPS_SSH_KEEPALIVE_MS: z.coerce.number().int().min(1000).max(300_000).default(10_000),
+  WEBOPS_SSH_IDLE_MS: z.coerce.number().int().min(0).default(60_000),
+  WEBOPS_SSH_MAX_CHANNELS: z.coerce.number().int().min(1).max(64).default(8),
   WEBOPS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WEBOPS_LOG_STREAM_TTL_S: z.coerce.number().int().min(60).default(86_400),
 });

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { createKeyFile, loadMasterKey, secretKeyFilePath } from "../lib/secrets/master-key";
 import { prisma, runningPid, startAppProcess, waitForHealth } from "./lib/app-processes";
 import { scriptConfig } from "./lib/config";
 import { ensureServicePackages, startPostgres, startRedis } from "./lib/services";
@@ -9,6 +10,27 @@ import { ensureServicePackages, startPostgres, startRedis } from "./lib/services
  * migrations, a production build, then the web app and one worker in the background.
  * Running it again while they run only prints the URL.
  */
+/**
+ * Stored credentials are sealed under the master key: WEBOPS_SECRET_KEY, or a key file that the
+ * first start creates (mode 0600). It is checked here so a bad key stops the start, not a request.
+ */
+function masterKeySettings(dataDir: string): Record<string, string> {
+  if (process.env.WEBOPS_SECRET_KEY) {
+    loadMasterKey();
+    console.log("[webops] master key: WEBOPS_SECRET_KEY");
+    return {};
+  }
+  const path = secretKeyFilePath({ ...process.env, WEBOPS_DATA_DIR: dataDir });
+  if (createKeyFile(path)) {
+    console.log(
+      `[webops] created the master key ${path} (mode 0600). Back it up: without it, stored credentials cannot be read.`,
+    );
+  }
+  loadMasterKey({ WEBOPS_SECRET_KEY_FILE: path });
+  console.log(`[webops] master key: ${path}`);
+  return { WEBOPS_SECRET_KEY_FILE: path };
+}
+
 async function main(): Promise<void> {
   const config = scriptConfig();
   ensureServicePackages({ postgres: !config.databaseUrl, redis: !config.redisUrl });
@@ -20,7 +42,12 @@ async function main(): Promise<void> {
   console.log(
     `[webops] Redis: ${config.redisUrl ? "external (REDIS_URL)" : `project-local on 127.0.0.1:${config.redisPort}`}`,
   );
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    ...masterKeySettings(config.dataDir),
+  };
   const url = `http://${config.bindAddress}:${config.webPort}`;
 
   prisma(["migrate", "deploy"], env);

@@ -3,12 +3,23 @@ import { disconnectDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { isJobName, jobSchemas, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
+import { SshPool } from "@/lib/ssh";
+import type { WorkerContext } from "./context";
 import { handleHostCheck } from "./handlers/host-check";
 
 /** The worker process: a separate process from the web app, scaled by starting more of them. */
 const settings = env();
 const connection = createRedis("blocking");
 const logRedis = createRedis("blocking");
+const context: WorkerContext = {
+  redis: logRedis,
+  ssh: new SshPool({
+    connectTimeoutMs: settings.WEBOPS_SSH_CONNECT_TIMEOUT_MS,
+    keepaliveMs: settings.WEBOPS_SSH_KEEPALIVE_MS,
+    maxChannels: settings.WEBOPS_SSH_MAX_CHANNELS,
+    idleMs: settings.WEBOPS_SSH_IDLE_MS,
+  }),
+};
 
 async function processJob(job: Job): Promise<void> {
   if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
@@ -18,7 +29,7 @@ async function processJob(job: Job): Promise<void> {
     throw new UnrecoverableError(`Invalid payload for ${job.name}: ${parsed.error.message}`);
   switch (job.name) {
     case "host-check":
-      return handleHostCheck(parsed.data, logRedis);
+      return handleHostCheck(parsed.data, context);
   }
 }
 
@@ -44,6 +55,7 @@ worker.on("error", (err) =>
 async function shutdown(signal: string): Promise<void> {
   console.log(JSON.stringify({ level: "info", msg: "worker stopping", signal }));
   await worker.close();
+  await context.ssh.close();
   logRedis.disconnect();
   await disconnectDb();
   process.exit(0);

@@ -2,7 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { buttonClass } from "@/components/ui/button";
+import { apiCall } from "./api-call";
 
+/** Queues a host check and follows its log. */
 export function CheckHostButton({ hostId }: { hostId: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
@@ -11,36 +14,25 @@ export function CheckHostButton({ hostId }: { hostId: string }) {
   async function onClick() {
     setBusy(true);
     setError(undefined);
-    try {
-      const res = await fetch(`/api/hosts/${hostId}/checks`, { method: "POST" });
-      const body = (await res.json()) as { operationId?: string; error?: string };
-      if (!res.ok || !body.operationId) {
-        setError(body.error ?? `The server answered ${res.status}`);
-        return;
-      }
-      router.push(`/operations/${body.operationId}`);
-    } catch {
-      setError("Could not reach the WebOps server");
-    } finally {
+    const result = await apiCall<{ operationId: string }>(`/api/hosts/${hostId}/checks`, { method: "POST" });
+    if (!result.ok) {
       setBusy(false);
+      setError(result.error);
+      return;
     }
+    router.push(`/operations/${result.body.operationId}`);
   }
 
   return (
     <div className="flex items-center gap-3">
-      <button
-        type="button"
-        onClick={onClick}
-        disabled={busy}
-        className="rounded-md bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-50"
-      >
-        {busy ? "Queueing…" : "Check host"}
-      </button>
       {error && (
-        <span className="text-sm text-rose-600" role="alert">
+        <span className="max-w-xs text-sm text-rose-600" role="alert" data-testid="check-host-error">
           {error}
         </span>
       )}
+      <button type="button" onClick={onClick} disabled={busy} className={buttonClass.accent}>
+        {busy ? "Queueing…" : "Check host"}
+      </button>
     </div>
   );
 }

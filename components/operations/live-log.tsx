@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { TLogLine, TOperationStatus } from "@/lib/logs/line";
@@ -10,16 +11,21 @@ const STREAM_STYLE: Record<TLogLine["stream"], string> = {
   system: "text-sky-300",
 };
 
+/** Failures the operator resolves on the host page's key panel, not by retrying. */
+const HOST_KEY_FAILURE = /^(Host key not yet trusted|Host key changed)/;
+
 /**
  * Follows an operation's log over Server-Sent Events. EventSource reconnects by itself and
  * sends Last-Event-ID, so the server resumes after the last line shown: none lost, none twice.
  */
 export function LiveLog({
   operationId,
+  hostId,
   initialStatus,
   initialError,
 }: {
   operationId: string;
+  hostId: string;
   initialStatus: TOperationStatus;
   initialError: string | null;
 }) {
@@ -75,13 +81,20 @@ export function LiveLog({
         </span>
       </div>
       {error && (
-        <p
-          className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700"
-          role="alert"
-          data-testid="operation-error"
-        >
-          {error}
-        </p>
+        <div className="grid gap-2 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700" role="alert">
+          <p data-testid="operation-error">{error}</p>
+          {HOST_KEY_FAILURE.test(error) && (
+            <p>
+              <Link
+                href={`/hosts/${hostId}#host-key`}
+                className="inline-flex items-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-rose-800 shadow-sm ring-1 ring-inset ring-rose-300 hover:bg-rose-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+                data-testid="review-host-key"
+              >
+                Review the host key
+              </Link>
+            </p>
+          )}
+        </div>
       )}
       <div
         className="max-h-[60vh] overflow-auto rounded-lg bg-slate-950 p-4 font-mono text-xs leading-5"

@@ -1,5 +1,9 @@
 import type { ReactNode } from "react";
 
+/**
+ * A labelled form control with its hint and error. The control's id must equal `name`; give it
+ * `aria-describedby={describedBy(name, error, hint)}` so screen readers read the message too.
+ */
 export function Field({
   label,
   name,
@@ -10,7 +14,7 @@ export function Field({
   label: string;
   name: string;
   error?: string;
-  hint?: string;
+  hint?: ReactNode;
   children: ReactNode;
 }) {
   return (
@@ -19,9 +23,13 @@ export function Field({
         {label}
       </label>
       {children}
-      {hint && !error && <p className="text-xs text-slate-500">{hint}</p>}
+      {hint && !error && (
+        <p className="text-xs text-slate-500" id={`${name}-hint`}>
+          {hint}
+        </p>
+      )}
       {error && (
-        <p className="text-xs text-rose-600" data-testid={`error-${name}`} role="alert">
+        <p className="text-xs text-rose-600" data-testid={`error-${name}`} id={`${name}-error`} role="alert">
           {error}
         </p>
       )}
@@ -29,5 +37,10 @@ export function Field({
   );
 }
 
+export function describedBy(name: string, error: string | undefined, hint?: unknown): string | undefined {
+  if (error) return `${name}-error`;
+  return hint ? `${name}-hint` : undefined;
+}
+
 export const inputClass =
-  "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
+  "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500 aria-invalid:border-rose-400";

@@ -1,10 +1,12 @@
 import type { Redis } from "ioredis";
 import { db } from "../db";
 import { env } from "../env";
-import { factsCommand, type HostFacts, parseFacts } from "../hosts/facts";
+import { describeSudo, factsCommand, type HostFacts, parseFacts } from "../hosts/facts";
+import { recordPresentedHostKey } from "../hosts/host-key";
+import { hostConnectionInfo } from "../hosts/ssh-target";
 import { logStreamKey, seqOfEntryId } from "../logs/line";
 import { LogWriter } from "../logs/writer";
-import { describeTarget, SshConnection, SshError } from "../ssh";
+import { describeTarget, HostKeyError, SshError, type SshPool } from "../ssh";
 import { transition } from "./state";
 
 /** Where a retried job's log continues: after whatever reached Redis or PostgreSQL before. */
@@ -15,47 +17,61 @@ async function lastWrittenSeq(redis: Redis, operationId: string, persisted: numb
 
 function summary(facts: HostFacts): string {
   const memory = facts.memoryKiB ? `${(facts.memoryKiB / 1024 / 1024).toFixed(1)} GiB RAM` : "memory unknown";
+  const cuda = facts.nvidia?.cuda ? `, CUDA ${facts.nvidia.cuda}` : "";
   const gpus =
     facts.gpus.length > 0
-      ? `${facts.gpus.length} GPU(s): ${facts.gpus.map((g) => g.name).join(", ")}`
+      ? `${facts.gpus.length} GPU(s): ${facts.gpus.map((g) => g.name).join(", ")}${cuda}`
       : "no GPU";
-  return `${facts.os} (${facts.arch}), ${facts.cpuCores ?? "?"} CPU cores, ${memory}, Python ${facts.python3 ?? "missing"}, ${gpus}`;
+  return [
+    `${facts.os} (${facts.arch ?? "unknown arch"})`,
+    `${facts.cpuCount ?? "?"} CPUs`,
+    memory,
+    `Python ${facts.python3 ?? "missing"}`,
+    gpus,
+    `sudo: ${describeSudo(facts).summary}`,
+  ].join(", ");
 }
 
 /**
- * The worker's side of "Check host": connect, run the read-only facts script with every line
- * streamed to the log, store the facts. Failures are recorded on the operation, not thrown:
- * a retry would not fix a wrong key.
+ * The worker's side of "Check host": connect (through the host's jump host, if any, verifying each
+ * pinned host key before sending credentials), run the read-only facts script with every line
+ * streamed to the log, store the facts. Failures are recorded on the operation, not thrown: a retry
+ * would not fix a wrong key.
  */
-export async function runHostCheck(operationId: string, redis: Redis): Promise<void> {
-  const op = await db().operation.findUnique({ where: { id: operationId }, include: { host: true } });
+export async function runHostCheck(operationId: string, ctx: { redis: Redis; ssh: SshPool }): Promise<void> {
+  const op = await db().operation.findUnique({ where: { id: operationId } });
   if (!op || (op.status !== "queued" && op.status !== "running")) return;
-  const { host } = op;
   const settings = env();
   const log = new LogWriter({
     operationId,
-    redis,
+    redis: ctx.redis,
     db: db(),
-    afterSeq: await lastWrittenSeq(redis, operationId, op.lineCount),
+    afterSeq: await lastWrittenSeq(ctx.redis, operationId, op.lineCount),
     streamTtlSeconds: settings.WEBOPS_LOG_STREAM_TTL_S,
   });
   if (op.status === "queued") await transition(db(), operationId, "queued", "running");
   log.status("running");
 
-  const target = describeTarget(host);
-  let connection: SshConnection | undefined;
+  const info = await hostConnectionInfo(op.hostId);
   try {
+    if (!info) throw new Error("The host was deleted");
+    const { host } = info;
+    if (host.disabled) throw new Error(`${host.name} is disabled; enable it to check it`);
+    const target = describeTarget(await info.target());
     log.system(`Connecting to ${target} (timeout ${settings.WEBOPS_SSH_CONNECT_TIMEOUT_MS / 1000} s)`);
-    connection = await SshConnection.open(host, { connectTimeoutMs: settings.WEBOPS_SSH_CONNECT_TIMEOUT_MS });
-    log.system(`Connected to ${target}; gathering facts (read-only)`);
     const output: string[] = [];
-    const result = await connection.exec(
-      factsCommand(settings.WEBOPS_SSH_COMMAND_TIMEOUT_MS),
-      (stream, text) => {
-        if (stream === "stdout") output.push(text);
-        log.line(stream, text);
-      },
-    );
+    const result = await ctx.ssh.use(host.id, info.version, info.target, (connection) => {
+      log.system(
+        `Connected to ${target}; host key ${host.hostKeyFingerprint} verified; gathering facts (read-only)`,
+      );
+      return connection.exec(
+        factsCommand(host.deployPath, settings.WEBOPS_SSH_COMMAND_TIMEOUT_MS),
+        (stream, text) => {
+          if (stream === "stdout") output.push(text);
+          log.line(stream, text);
+        },
+      );
+    });
     if (result.exitCode !== 0) {
       throw new Error(
         `The facts command exited with ${result.exitCode ?? `signal ${result.signal}`}; see the lines above`,
@@ -64,25 +80,32 @@ export async function runHostCheck(operationId: string, redis: Redis): Promise<v
     const facts = parseFacts(output);
     await db().host.update({
       where: { id: host.id },
-      data: { reachable: true, lastCheckedAt: new Date(), facts },
+      data: { reachable: true, lastCheckedAt: new Date(), lastError: null, facts },
     });
     log.system(`Host check passed: ${summary(facts)}`);
     await log.close();
     await transition(db(), operationId, "running", "succeeded", { result: facts });
     log.status("succeeded");
   } catch (err) {
-    const message = err instanceof SshError || err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : String(err);
     log.system(`Host check failed: ${message}`);
     await log.close();
-    // Only a connection failure says the host is unreachable; a failing script ran on a reachable host.
-    await db().host.update({
-      where: { id: host.id },
-      data: { reachable: !(err instanceof SshError), lastCheckedAt: new Date() },
-    });
+    if (err instanceof HostKeyError && info) {
+      // Which host of the chain presented it: the target or one of its jump hosts.
+      let hop: typeof info.host | null | undefined = info.host;
+      while (hop && hop.name !== err.hostName) hop = hop.jumpHost;
+      if (hop) await recordPresentedHostKey(hop.id, err);
+    }
+    if (info) {
+      // Only a connection failure says the host is unreachable; a failing script ran on a reachable host.
+      await db().host.update({
+        where: { id: info.host.id },
+        data: { reachable: !(err instanceof SshError), lastCheckedAt: new Date(), lastError: message },
+      });
+    }
     await transition(db(), operationId, "running", "failed", { error: message });
     log.status("failed", message);
   } finally {
-    connection?.close();
     await log.close();
     await log.expireStream();
   }

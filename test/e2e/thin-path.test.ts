@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from "playwright-core";
-import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
+import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { installSlowNvidiaSmi } from "../fixtures/slow-nvidia-smi";
 import { startTestHost, type TestHost } from "../hosts";
 import { testUrl } from "../setup/system-config";
@@ -32,6 +32,9 @@ async function addHost(page: Page, name: string, privateKey: string, port = host
   await page.fill("#port", String(port));
   await page.fill("#username", host.user);
   await page.fill("#privateKey", privateKey);
+  // Pinned up front, as an operator who read the fingerprint off the host would.
+  await page.click("summary:has-text('Advanced')");
+  await page.fill("#expectedHostKey", host.hostKeyFingerprint);
   await page.click("button[type=submit]");
   await page.waitForURL(/\/hosts\/[a-z0-9]+$/);
   await expect.poll(() => page.textContent("[data-testid=host-name]")).toBe(name);
@@ -81,7 +84,7 @@ describe("thin path in a real browser: add a host, check it, watch the log live"
 
   it("shows a clear error, not a spinner, when the host refuses the key", async () => {
     const page = await context.newPage();
-    await addHost(page, "bare-e2e-wrong-key", ssh2.utils.generateKeyPairSync("ed25519").private);
+    await addHost(page, "bare-e2e-wrong-key", generateEd25519KeyPair().private);
     const started = Date.now();
     await page.click("text=Check host");
     await page.waitForSelector("[data-testid=operation-status][data-status=failed]", { timeout: 15_000 });

@@ -1,11 +1,9 @@
 import { createServer, type Server, type Socket } from "node:net";
-import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { createHost } from "@/lib/hosts/create-host";
-import { followOperationLog } from "@/lib/operations/follow-operation-log";
-import { startHostCheck } from "@/lib/operations/start-host-check";
+import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { startTestHost, type TestHost } from "../hosts";
+import { addHost, runCheck } from "../support/host-checks";
 
 // The whole path below the browser: a record and a BullMQ job from lib/, the real worker process
 // (started by test/setup/system.ts) connecting with ssh2 to a real OpenSSH test host.
@@ -30,24 +28,8 @@ afterAll(async () => {
 });
 
 async function check(override: { address?: string; port?: number; privateKey?: string }) {
-  const created = await createHost({
-    name: `check-${Math.random().toString(36).slice(2, 10)}`,
-    address: override.address ?? host.address,
-    port: override.port ?? host.port,
-    username: host.user,
-    privateKey: override.privateKey ?? host.privateKey,
-  });
-  const started = Date.now();
-  const { operationId } = await startHostCheck(created.id);
-  const texts: string[] = [];
-  for await (const event of followOperationLog(operationId, 0, new AbortController().signal)) {
-    if (event.type === "line") texts.push(event.line.text);
-  }
-  const operation = await db().operation.findUniqueOrThrow({
-    where: { id: operationId },
-    include: { host: true },
-  });
-  return { operation, texts, elapsedMs: Date.now() - started };
+  const created = await addHost(host, override);
+  return runCheck(created.id);
 }
 
 describe("host check through the worker", () => {
@@ -72,7 +54,7 @@ describe("host check through the worker", () => {
   it.each([
     [
       "a wrong key",
-      () => ({ privateKey: ssh2.utils.generateKeyPairSync("ed25519").private }),
+      () => ({ privateKey: generateEd25519KeyPair().private }),
       /^Authentication failed for deploy@.*authorized_keys/,
     ],
     [

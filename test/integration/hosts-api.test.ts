@@ -1,12 +1,12 @@
-import ssh2 from "ssh2";
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
+import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { testUrl } from "../setup/system-config";
 
 // The production web app (started by test/setup/system.ts) over HTTP, with the real database behind it.
 afterAll(() => disconnectDb());
 
-const key = ssh2.utils.generateKeyPairSync("ed25519");
+const key = generateEd25519KeyPair();
 const valid = () => ({
   name: `api-${Math.random().toString(36).slice(2, 10)}`,
   address: "127.0.0.1",

@@ -28,7 +28,7 @@ async function newOperation(): Promise<string> {
       address: "127.0.0.1",
       port: 22,
       username: "deploy",
-      privateKey: "unused",
+      authMethod: "key",
     },
   });
   const op = await db().operation.create({

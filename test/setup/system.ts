@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { createKeyFile } from "../../lib/secrets/master-key";
 import { prisma, startAppProcess, stopAppProcess, waitForHealth } from "../../scripts/lib/app-processes";
 import { ensureDebianPackages, onPath } from "../../scripts/lib/packages";
 import {
@@ -59,7 +60,17 @@ export default async function setup(): Promise<() => Promise<void>> {
   await dropDatabase(await startPostgres(dataDir, postgresPort));
   const databaseUrl = await startPostgres(dataDir, postgresPort);
   const redisUrl = await startRedis(dataDir, redisPort);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+  // A fresh master key file per run, as the first `npm start` makes one; tests read it too.
+  const keyFile = resolve(dataDir, "secret.key");
+  rmSync(keyFile, { force: true });
+  createKeyFile(keyFile);
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    WEBOPS_SECRET_KEY: "",
+    WEBOPS_SECRET_KEY_FILE: keyFile,
+  };
   prisma(["migrate", "deploy"], env);
   execFileSync("redis-cli", ["-p", String(redisPort), "flushall"], {
     env: { ...process.env, REDISCLI_AUTH: new URL(redisUrl).password },
@@ -73,6 +84,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   await waitForHealth(`http://127.0.0.1:${webPort}`, 60_000, resolve(dataDir, "logs", "web.log"));
   process.env.DATABASE_URL = databaseUrl;
   process.env.REDIS_URL = redisUrl;
+  process.env.WEBOPS_SECRET_KEY = "";
+  process.env.WEBOPS_SECRET_KEY_FILE = keyFile;
   process.env.WEBOPS_TEST_URL = `http://127.0.0.1:${webPort}`;
 
   return async () => {

@@ -1,26 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { ZHostCreateSchema } from "@/lib/hosts/schema";
+import { ZHostFormSchema } from "@/lib/hosts/schema";
 
 const valid = {
   name: "gpu-box-1",
   address: "10.0.0.12",
   port: "22",
   username: "deploy",
+  auth: "key",
   privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n",
 };
 
 function fieldErrors(input: Record<string, unknown>): Record<string, string> {
-  const result = ZHostCreateSchema.safeParse(input);
+  const result = ZHostFormSchema.safeParse(input);
   return result.success
     ? {}
-    : Object.fromEntries(result.error.issues.map((i) => [String(i.path[0]), i.message]));
+    : Object.fromEntries(
+        result.error.issues.map((i: { path: PropertyKey[]; message: string }) => [
+          String(i.path[0]),
+          i.message,
+        ]),
+      );
 }
 
 describe("host form and API schema", () => {
   it("accepts a host name, IPv4 or IPv6 address and coerces the port", () => {
-    expect(ZHostCreateSchema.parse(valid).port).toBe(22);
-    expect(ZHostCreateSchema.safeParse({ ...valid, address: "gpu1.lab.example" }).success).toBe(true);
-    expect(ZHostCreateSchema.safeParse({ ...valid, address: "fd00::12" }).success).toBe(true);
+    expect(ZHostFormSchema.parse(valid).port).toBe(22);
+    expect(ZHostFormSchema.safeParse({ ...valid, address: "gpu1.lab.example" }).success).toBe(true);
+    expect(ZHostFormSchema.safeParse({ ...valid, address: "fd00::12" }).success).toBe(true);
   });
 
   it.each([
@@ -40,5 +46,52 @@ describe("host form and API schema", () => {
     const errors = fieldErrors({ ...valid, [field]: value });
     expect(Object.keys(errors)).toEqual([field]);
     expect(errors[field]?.length).toBeGreaterThan(5);
+  });
+});
+
+describe("host form: labels, deploy path, auth choices", () => {
+  it("splits labels on commas and spaces, lower-cases and de-duplicates them", () => {
+    expect(ZHostFormSchema.parse({ ...valid, labels: "GPU, lab-1  gpu,h100" }).labels).toEqual([
+      "gpu",
+      "lab-1",
+      "h100",
+    ]);
+    expect(ZHostFormSchema.parse({ ...valid, labels: ["a", "b"] }).labels).toEqual(["a", "b"]);
+    expect(ZHostFormSchema.parse(valid).labels).toEqual([]);
+  });
+
+  it("defaults the deploy path to ~/webops and accepts absolute paths", () => {
+    expect(ZHostFormSchema.parse(valid).deployPath).toBe("~/webops");
+    expect(ZHostFormSchema.parse({ ...valid, deployPath: "" }).deployPath).toBe("~/webops");
+    expect(ZHostFormSchema.parse({ ...valid, deployPath: "/srv/llm models" }).deployPath).toBe(
+      "/srv/llm models",
+    );
+  });
+
+  it.each([
+    ["labels", "ok, $(id)"],
+    ["labels", Array.from({ length: 17 }, (_, i) => `l${i}`).join(",")],
+    ["deployPath", "relative/path"],
+    ["deployPath", "/srv/../etc"],
+    ["deployPath", "/srv/a\nb"],
+    ["auth", "agent"],
+    ["expectedHostKey", "x".repeat(9000)],
+  ])("rejects %s = %j with a message for that field", (field, value) => {
+    const errors = fieldErrors({ ...valid, [field]: value });
+    expect(Object.keys(errors)).toEqual([field]);
+  });
+
+  it("treats empty credential fields as absent (kept on edit)", () => {
+    const parsed = ZHostFormSchema.parse({
+      ...valid,
+      privateKey: "",
+      passphrase: "",
+      password: "",
+      jumpHostId: "",
+    });
+    expect(parsed.privateKey).toBeUndefined();
+    expect(parsed.passphrase).toBeUndefined();
+    expect(parsed.password).toBeUndefined();
+    expect(parsed.jumpHostId).toBeNull();
   });
 });

@@ -1,59 +1,59 @@
 import Link from "next/link";
-import { AddHostForm } from "@/components/hosts/add-host-form";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { HostForm } from "@/components/hosts/host-form";
+import { HostTable } from "@/components/hosts/host-table";
+import { jumpHostOptions } from "@/components/hosts/ssh-target";
 import { listHosts } from "@/lib/hosts/list-hosts";
 
 export const dynamic = "force-dynamic";
 
-export default async function HostsPage() {
+export default async function HostsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ label?: string | string[] }>;
+}) {
+  const { label: labelParam } = await searchParams;
+  const label = typeof labelParam === "string" && labelParam !== "" ? labelParam.toLowerCase() : undefined;
   const hosts = await listHosts();
+  const shown = label ? hosts.filter((h) => h.labels.includes(label)) : hosts;
+  const attention = hosts.filter(
+    (h) => h.status === "host_key_changed" || h.status === "host_key_unverified",
+  ).length;
   return (
     <div className="grid gap-8">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Hosts</h1>
-        <p className="text-sm text-slate-500">The machines WebOps deploys to over SSH.</p>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Hosts</h1>
+          <p className="text-sm text-slate-500">
+            The machines WebOps deploys to over SSH
+            {hosts.length > 0 && ` · ${hosts.length} in total`}
+            {attention > 0 && ` · ${attention} need a host key decision`}
+          </p>
+        </div>
+        {label && (
+          <p className="flex items-center gap-2 text-sm text-slate-600" data-testid="label-filter">
+            Showing hosts labelled{" "}
+            <span className="rounded bg-sky-100 px-1.5 font-mono text-xs text-sky-800">{label}</span>
+            <Link href="/hosts" className="text-sky-700 hover:underline">
+              Show all
+            </Link>
+          </p>
+        )}
       </div>
       {hosts.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-500">
-          No hosts yet. Add the first one below.
+          No hosts yet. Add the first one below: WebOps needs an address, an SSH user and a way to log in.
+        </p>
+      ) : shown.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-500">
+          No host has the label {label}.{" "}
+          <Link href="/hosts" className="text-sky-700 hover:underline">
+            Show all hosts
+          </Link>
         </p>
       ) : (
-        <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm shadow-sm">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Name</th>
-              <th className="px-4 py-2">SSH</th>
-              <th className="px-4 py-2">Status</th>
-              <th className="px-4 py-2">Last checked</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hosts.map((host) => (
-              <tr key={host.id} className="border-t border-slate-100">
-                <td className="px-4 py-2 font-medium">
-                  <Link href={`/hosts/${host.id}`} className="text-sky-700 hover:underline">
-                    {host.name}
-                  </Link>
-                </td>
-                <td className="px-4 py-2 font-mono text-xs">
-                  {host.username}@{host.address}:{host.port}
-                </td>
-                <td className="px-4 py-2">
-                  <StatusBadge
-                    status={
-                      host.reachable === null ? "unchecked" : host.reachable ? "reachable" : "unreachable"
-                    }
-                  />
-                </td>
-                <td className="px-4 py-2 text-slate-500">
-                  {host.lastCheckedAt ? new Date(host.lastCheckedAt).toLocaleString() : "never"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <HostTable hosts={shown} activeLabel={label} />
       )}
-      <AddHostForm />
+      <HostForm jumpHosts={jumpHostOptions(hosts)} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
-import { createHost } from "@/lib/hosts/create-host";
 import { listHosts } from "@/lib/hosts/list-hosts";
+import { createHost } from "@/lib/hosts/save-host";
 import { jsonBody, respond } from "../_lib/respond";
 
 export const dynamic = "force-dynamic";

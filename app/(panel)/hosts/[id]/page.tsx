@@ -1,10 +1,17 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CheckHostButton } from "@/components/hosts/check-host-button";
+import { CredentialsPanel } from "@/components/hosts/credentials-panel";
 import { FactsTable } from "@/components/hosts/facts-table";
+import { HostActions } from "@/components/hosts/host-actions";
+import { HostChecks } from "@/components/hosts/host-checks";
+import { HostKeyPanel } from "@/components/hosts/host-key-panel";
+import { LabelChips } from "@/components/hosts/label-chips";
+import { sshTarget } from "@/components/hosts/ssh-target";
+import { buttonClass } from "@/components/ui/button";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { AppError } from "@/lib/errors";
-import type { HostFacts } from "@/lib/hosts/facts";
 import { getHost } from "@/lib/hosts/get-host";
 import { listHostOperations } from "@/lib/operations/get-operation";
 
@@ -22,45 +29,99 @@ async function load(id: string) {
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const [host, operations] = await load(id);
+  const failed = host.lastError !== null && host.reachable !== true;
   return (
-    <div className="grid gap-8">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight" data-testid="host-name">
-            {host.name}
-          </h1>
-          <p className="font-mono text-sm text-slate-500">
-            {host.username}@{host.address}:{host.port}
-          </p>
-        </div>
-        <CheckHostButton hostId={host.id} />
-      </div>
-      <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-        <h2 className="mb-3 text-base font-semibold">Facts</h2>
-        {host.facts ? (
-          <FactsTable facts={host.facts as unknown as HostFacts} />
-        ) : (
-          <p className="text-sm text-slate-500">Not checked yet. Click Check host.</p>
-        )}
-      </section>
-      <section className="grid gap-2">
-        <h2 className="text-base font-semibold">Checks</h2>
-        {operations.length === 0 ? (
-          <p className="text-sm text-slate-500">None yet.</p>
-        ) : (
-          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm shadow-sm">
-            {operations.map((op) => (
-              <li key={op.id} className="flex items-center gap-4 px-4 py-2">
-                <StatusBadge status={op.status} />
-                <Link href={`/operations/${op.id}`} className="text-sky-700 hover:underline">
-                  {new Date(op.createdAt).toLocaleString()}
+    <div className="grid grid-cols-1 gap-6">
+      <p className="text-sm text-slate-500">
+        <Link href="/hosts" className="text-sky-700 hover:underline">
+          Hosts
+        </Link>{" "}
+        / {host.name}
+      </p>
+      <header className="flex flex-wrap items-start justify-between gap-4">
+        <div className="grid gap-1.5">
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="text-2xl font-semibold tracking-tight" data-testid="host-name">
+              {host.name}
+            </h1>
+            <StatusBadge status={host.status} testId="host-status" />
+          </div>
+          <p className="font-mono text-sm text-slate-600" data-testid="host-target">
+            {sshTarget(host)}
+            {host.jumpHost && (
+              <span className="font-sans text-slate-500">
+                {" "}
+                via{" "}
+                <Link href={`/hosts/${host.jumpHost.id}`} className="text-sky-700 hover:underline">
+                  {host.jumpHost.name}
                 </Link>
-                <span className="truncate text-slate-500">{op.error ?? `${op.lineCount} log lines`}</span>
-              </li>
-            ))}
-          </ul>
+              </span>
+            )}
+          </p>
+          <p className="text-xs text-slate-500">
+            Deploys to <span className="font-mono">{host.deployPath}</span> · last checked{" "}
+            <RelativeTime iso={host.lastCheckedAt} />
+          </p>
+          <LabelChips labels={host.labels} />
+        </div>
+        <div className="grid justify-items-end gap-2">
+          <div className="flex flex-wrap items-start justify-end gap-2">
+            {!host.disabled && <CheckHostButton hostId={host.id} />}
+            <Link href={`/hosts/${host.id}/edit`} className={buttonClass.secondary} data-testid="edit-host">
+              Edit
+            </Link>
+          </div>
+          <HostActions hostId={host.id} hostName={host.name} disabled={host.disabled} />
+        </div>
+      </header>
+
+      {host.disabled && (
+        <p className="rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-700 ring-1 ring-inset ring-slate-200">
+          This host is disabled: WebOps runs no checks or deployments on it until you enable it.
+        </p>
+      )}
+      {failed && (
+        <section
+          className="grid gap-1 rounded-md bg-rose-50 px-4 py-3 text-sm ring-1 ring-inset ring-rose-200"
+          data-testid="host-last-error"
+          aria-labelledby="last-error-title"
+        >
+          <h2 id="last-error-title" className="font-medium text-rose-900">
+            The last check failed <RelativeTime iso={host.lastCheckedAt} never="" />
+          </h2>
+          <p className="whitespace-pre-wrap break-words text-rose-800">{host.lastError}</p>
+        </section>
+      )}
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <HostKeyPanel host={host} />
+        <CredentialsPanel host={host} />
+      </div>
+
+      <section
+        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+        aria-labelledby="facts-title"
+      >
+        <div className="flex items-baseline justify-between gap-4">
+          <h2 id="facts-title" className="text-base font-semibold">
+            Facts
+          </h2>
+          {host.facts && (
+            <span className="text-xs text-slate-500">
+              from the check <RelativeTime iso={host.lastCheckedAt} never="" />
+            </span>
+          )}
+        </div>
+        {host.facts ? (
+          <FactsTable facts={host.facts} />
+        ) : (
+          <p className="text-sm text-slate-500">
+            Not checked yet. {host.disabled ? "Enable the host, then check it." : "Click Check host."}
+          </p>
         )}
       </section>
+
+      <HostChecks operations={operations} />
     </div>
   );
 }
