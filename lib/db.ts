@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { env } from "./env";
+import { databaseUrl } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 
 // One client per process; Next's dev server reloads modules, so keep it on globalThis.
@@ -7,7 +7,7 @@ const globalForPrisma = globalThis as unknown as { webopsPrisma?: PrismaClient }
 
 export function db(): PrismaClient {
   globalForPrisma.webopsPrisma ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: env().DATABASE_URL }),
+    adapter: new PrismaPg({ connectionString: databaseUrl() }),
   });
   return globalForPrisma.webopsPrisma;
 }

@@ -28,3 +28,13 @@ export function env(): TEnv {
   cached = parsed.data;
   return cached;
 }
+
+/** Only DATABASE_URL, for tools that use the database and nothing else (e.g. key rotation). */
+export function databaseUrl(): string {
+  const parsed = ZEnvSchema.shape.DATABASE_URL.safeParse(process.env.DATABASE_URL);
+  if (!parsed.success)
+    throw new Error(
+      "Invalid environment: DATABASE_URL must be a postgresql:// URL. See README, Configuration.",
+    );
+  return parsed.data;
+}

@@ -40,6 +40,8 @@ function rotate(env: Record<string, string>) {
     env: {
       ...process.env,
       DATABASE_URL: url,
+      // Rotating needs the database only: no Redis.
+      REDIS_URL: "",
       WEBOPS_DATA_DIR: dataDir,
       WEBOPS_SECRET_KEY: "",
       WEBOPS_SECRET_KEY_FILE: "",
