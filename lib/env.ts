@@ -9,6 +9,8 @@ const ZEnvSchema = z.object({
   WEBOPS_SSH_KEEPALIVE_MS: z.coerce.number().int().min(1000).max(300_000).default(10_000),
   WEBOPS_SSH_IDLE_MS: z.coerce.number().int().min(0).default(60_000),
   WEBOPS_SSH_MAX_CHANNELS: z.coerce.number().int().min(1).max(64).default(8),
+  WEBOPS_PKG_INSTALL_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(1_800_000),
+  WEBOPS_PKG_LOCK_WAIT_S: z.coerce.number().int().min(0).max(3600).default(300),
   WEBOPS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WEBOPS_LOG_STREAM_TTL_S: z.coerce.number().int().min(60).default(86_400),
 });

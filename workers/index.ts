@@ -1,11 +1,12 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { disconnectDb } from "@/lib/db";
 import { env } from "@/lib/env";
+import { runHostCheck } from "@/lib/operations/run-host-check";
+import { runPrerequisites } from "@/lib/operations/run-prerequisites";
 import { isJobName, jobSchemas, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
 import { SshPool } from "@/lib/ssh";
 import type { WorkerContext } from "./context";
-import { handleHostCheck } from "./handlers/host-check";
 
 /** The worker process: a separate process from the web app, scaled by starting more of them. */
 const settings = env();
@@ -29,7 +30,9 @@ async function processJob(job: Job): Promise<void> {
     throw new UnrecoverableError(`Invalid payload for ${job.name}: ${parsed.error.message}`);
   switch (job.name) {
     case "host-check":
-      return handleHostCheck(parsed.data, context);
+      return runHostCheck(parsed.data.operationId, context);
+    case "prerequisites":
+      return runPrerequisites(parsed.data.operationId, context);
   }
 }
 

@@ -102,6 +102,8 @@ export type THostStatus =
   | "unreachable"
   | "unchecked";
 
+export type TPrereqState = "ready" | "missing" | "broken" | "blocked" | "unsupported";
+
 /** What any endpoint or page may show of a host: never its credentials. */
 export interface THostView {
   id: string;
@@ -133,6 +135,8 @@ export interface THostView {
   lastCheckedAt: string | null;
   lastError: string | null;
   facts: Record<string, unknown> | null;
+  /** The latest prerequisites verdict, when a run has ended. */
+  prerequisites: { profile: string; state: TPrereqState; checkedAt: string } | null;
   activeOperations: number;
   createdAt: string;
   updatedAt: string;

@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
-import type { THostStatus, THostView } from "./schema";
+import type { THostStatus, THostView, TPrereqState } from "./schema";
 
 /**
  * The columns a view may read. Sealed credentials are read only as "present or not" (passphrase)
@@ -29,6 +29,9 @@ export const hostViewSelect = {
   lastCheckedAt: true,
   lastError: true,
   facts: true,
+  prereqProfile: true,
+  prereqState: true,
+  prereqCheckedAt: true,
   createdAt: true,
   updatedAt: true,
   _count: { select: { operations: { where: { status: { in: ["queued", "running"] } } } } },
@@ -77,6 +80,14 @@ export function toHostView(host: THostRow): THostView {
     lastCheckedAt: host.lastCheckedAt?.toISOString() ?? null,
     lastError: host.lastError,
     facts: (host.facts as Record<string, unknown> | null) ?? null,
+    prerequisites:
+      host.prereqProfile && host.prereqState && host.prereqCheckedAt
+        ? {
+            profile: host.prereqProfile,
+            state: host.prereqState as TPrereqState,
+            checkedAt: host.prereqCheckedAt.toISOString(),
+          }
+        : null,
     activeOperations: host._count.operations,
     createdAt: host.createdAt.toISOString(),
     updatedAt: host.updatedAt.toISOString(),

@@ -110,6 +110,8 @@ export async function* followLog(opts: FollowOptions): AsyncGenerator<TFollowEve
         const event = toEvent(id, fields);
         if (!event) continue;
         if (event.type === "line") lastSeq = event.line.seq;
+        // A "blocked" entry from before a Re-check is history: the operation runs again.
+        if (event.type === "status" && event.status === "blocked" && !(await finished())) continue;
         yield event;
         if (event.type === "status" && isFinalStatus(event.status)) return;
       }

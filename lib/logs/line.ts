@@ -12,7 +12,7 @@ export const ZLogLineSchema = z.object({
 });
 export type TLogLine = z.infer<typeof ZLogLineSchema>;
 
-export const ZOperationStatusSchema = z.enum(["queued", "running", "succeeded", "failed"]);
+export const ZOperationStatusSchema = z.enum(["queued", "running", "succeeded", "failed", "blocked"]);
 export type TOperationStatus = z.infer<typeof ZOperationStatusSchema>;
 
 /** What a live viewer receives: lines, and status changes in order with them. */
@@ -37,8 +37,9 @@ export function seqOfEntryId(id: string): number {
   return Number(id.split("-")[0]);
 }
 
+/** The operation has stopped writing: finished, or blocked until the operator resumes it. */
 export function isFinalStatus(status: TOperationStatus): boolean {
-  return status === "succeeded" || status === "failed";
+  return status === "succeeded" || status === "failed" || status === "blocked";
 }
 
 /** Long lines are cut so one runaway line cannot bloat Redis, the database or the browser. */

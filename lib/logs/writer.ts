@@ -15,6 +15,8 @@ interface LogWriterOptions {
   db: PrismaClient;
   /** Last line already written (0 for a new operation); the writer continues after it. */
   afterSeq: number;
+  /** Status entries already written after that line (a resumed run continues their numbering). */
+  afterStatusIndex?: number;
   streamTtlSeconds: number;
   flushIntervalMs?: number;
   flushBatchSize?: number;
@@ -35,6 +37,7 @@ export class LogWriter {
 
   constructor(private readonly opts: LogWriterOptions) {
     this.seq = opts.afterSeq;
+    this.statusIndex = opts.afterStatusIndex ?? 0;
     this.key = logStreamKey(opts.operationId);
   }
 
@@ -100,7 +103,10 @@ export class LogWriter {
   }
 
   private publish(id: string, fields: string[]): void {
-    this.published.push(this.opts.redis.xadd(this.key, id, ...fields));
+    const added = this.opts.redis.xadd(this.key, id, ...fields);
+    // Seen (and rethrown) by close(); never an unhandled rejection that would end the worker.
+    added.catch(() => undefined);
+    this.published.push(added);
   }
 
   private scheduleFlush(delayMs: number): void {

@@ -7,6 +7,8 @@ const operationViewSelect = {
   kind: true,
   status: true,
   error: true,
+  params: true,
+  result: true,
   lineCount: true,
   createdAt: true,
   startedAt: true,
@@ -19,6 +21,8 @@ type TOperationRow = {
   kind: TOperationView["kind"];
   status: TOperationView["status"];
   error: string | null;
+  params: unknown;
+  result: unknown;
   lineCount: number;
   createdAt: Date;
   startedAt: Date | null;
@@ -29,6 +33,8 @@ type TOperationRow = {
 function toOperationView(op: TOperationRow): TOperationView {
   return {
     ...op,
+    params: (op.params as Record<string, unknown> | null) ?? null,
+    result: (op.result as Record<string, unknown> | null) ?? null,
     createdAt: op.createdAt.toISOString(),
     startedAt: op.startedAt?.toISOString() ?? null,
     finishedAt: op.finishedAt?.toISOString() ?? null,

@@ -2,18 +2,10 @@ import type { Redis } from "ioredis";
 import { db } from "../db";
 import { env } from "../env";
 import { describeSudo, factsCommand, type HostFacts, parseFacts } from "../hosts/facts";
-import { recordPresentedHostKey } from "../hosts/host-key";
 import { hostConnectionInfo } from "../hosts/ssh-target";
-import { logStreamKey, seqOfEntryId } from "../logs/line";
-import { LogWriter } from "../logs/writer";
 import { describeTarget, HostKeyError, SshError, type SshPool } from "../ssh";
+import { rememberPresentedKey, startOperationRun } from "./runner";
 import { transition } from "./state";
-
-/** Where a retried job's log continues: after whatever reached Redis or PostgreSQL before. */
-async function lastWrittenSeq(redis: Redis, operationId: string, persisted: number): Promise<number> {
-  const last = (await redis.xrevrange(logStreamKey(operationId), "+", "-", "COUNT", 1))[0];
-  return Math.max(persisted, last ? seqOfEntryId(last[0]) : 0);
-}
 
 function summary(facts: HostFacts): string {
   const memory = facts.memoryKiB ? `${(facts.memoryKiB / 1024 / 1024).toFixed(1)} GiB RAM` : "memory unknown";
@@ -39,18 +31,10 @@ function summary(facts: HostFacts): string {
  * would not fix a wrong key.
  */
 export async function runHostCheck(operationId: string, ctx: { redis: Redis; ssh: SshPool }): Promise<void> {
-  const op = await db().operation.findUnique({ where: { id: operationId } });
-  if (!op || (op.status !== "queued" && op.status !== "running")) return;
+  const started = await startOperationRun(operationId, ctx.redis);
+  if (!started) return;
+  const { op, log } = started;
   const settings = env();
-  const log = new LogWriter({
-    operationId,
-    redis: ctx.redis,
-    db: db(),
-    afterSeq: await lastWrittenSeq(ctx.redis, operationId, op.lineCount),
-    streamTtlSeconds: settings.WEBOPS_LOG_STREAM_TTL_S,
-  });
-  if (op.status === "queued") await transition(db(), operationId, "queued", "running");
-  log.status("running");
 
   const info = await hostConnectionInfo(op.hostId);
   try {
@@ -90,12 +74,7 @@ export async function runHostCheck(operationId: string, ctx: { redis: Redis; ssh
     const message = err instanceof Error ? err.message : String(err);
     log.system(`Host check failed: ${message}`);
     await log.close();
-    if (err instanceof HostKeyError && info) {
-      // Which host of the chain presented it: the target or one of its jump hosts.
-      let hop: typeof info.host | null | undefined = info.host;
-      while (hop && hop.name !== err.hostName) hop = hop.jumpHost;
-      if (hop) await recordPresentedHostKey(hop.id, err);
-    }
+    if (err instanceof HostKeyError && info) await rememberPresentedKey(info, err);
     if (info) {
       // Only a connection failure says the host is unreachable; a failing script ran on a reachable host.
       await db().host.update({

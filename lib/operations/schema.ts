@@ -1,12 +1,15 @@
 import type { TLogLine, TOperationStatus } from "../logs/line";
 
-export type TOperationKind = "host_check";
+export type TOperationKind = "host_check" | "prerequisites";
 
 export interface TOperationView {
   id: string;
   kind: TOperationKind;
   status: TOperationStatus;
   error: string | null;
+  /** What was asked (e.g. {profile, mode}) and what came of it (facts, a prerequisites report). */
+  params: Record<string, unknown> | null;
+  result: Record<string, unknown> | null;
   lineCount: number;
   host: { id: string; name: string; address: string; port: number; username: string };
   createdAt: string;

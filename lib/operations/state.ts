@@ -4,9 +4,11 @@ import type { TOperationStatus } from "../logs/line";
 /** The only moves an operation's status may make; every write goes through `transition`. */
 const ALLOWED: Record<TOperationStatus, readonly TOperationStatus[]> = {
   queued: ["running", "failed"],
-  running: ["succeeded", "failed"],
+  running: ["succeeded", "failed", "blocked"],
   succeeded: [],
   failed: [],
+  // Waiting for the operator; Re-check queues it again.
+  blocked: ["queued", "failed"],
 };
 
 export function canTransition(from: TOperationStatus, to: TOperationStatus): boolean {

@@ -9,11 +9,18 @@ function operationsQueue(): Queue {
   return globalForQueue.webopsQueue;
 }
 
-/** Adds a job; the job id is the operation id, so enqueueing twice never runs the work twice. */
-export async function enqueue<N extends TJobName>(name: N, payload: TJobPayload<N>): Promise<void> {
+/**
+ * Adds a job; the job id is the operation id (and the attempt, for a resumed operation), so
+ * enqueueing the same attempt twice never runs the work twice.
+ */
+export async function enqueue<N extends TJobName>(
+  name: N,
+  payload: TJobPayload<N>,
+  attempt = 0,
+): Promise<void> {
   const data = jobSchemas[name].parse(payload);
   await operationsQueue().add(name, data, {
-    jobId: data.operationId,
+    jobId: attempt === 0 ? data.operationId : `${data.operationId}-${attempt}`,
     removeOnComplete: { age: 7 * 86_400 },
     removeOnFail: { age: 30 * 86_400 },
   });

@@ -3,6 +3,8 @@ import { createHost } from "@/lib/hosts/save-host";
 import type { THostFormInput } from "@/lib/hosts/schema";
 import { followOperationLog } from "@/lib/operations/follow-operation-log";
 import { startHostCheck } from "@/lib/operations/start-host-check";
+import { resumeOperation, startPrerequisites } from "@/lib/operations/start-prerequisites";
+import type { TPrereqResult } from "@/lib/prerequisites/result";
 import type { TestHost } from "../hosts";
 
 let counter = 0;
@@ -35,4 +37,29 @@ export async function runCheck(hostId: string) {
     include: { host: true },
   });
   return { operation, texts, elapsedMs: Date.now() - started };
+}
+
+/** Queues a prerequisites run (or resumes a blocked one) and follows its log until it stops. */
+export async function runPrerequisitesOf(
+  hostId: string,
+  body: { profile: string; mode: "check" | "install" } | { resume: string },
+) {
+  const started = Date.now();
+  const { operationId } =
+    "resume" in body ? await resumeOperation(body.resume) : await startPrerequisites(hostId, body);
+  const texts: string[] = [];
+  const after = (await db().operation.findUniqueOrThrow({ where: { id: operationId } })).lineCount;
+  for await (const event of followOperationLog(operationId, after, new AbortController().signal)) {
+    if (event.type === "line") texts.push(event.line.text);
+  }
+  const operation = await db().operation.findUniqueOrThrow({
+    where: { id: operationId },
+    include: { host: true },
+  });
+  return {
+    operation,
+    texts,
+    result: operation.result as unknown as TPrereqResult,
+    elapsedMs: Date.now() - started,
+  };
 }

@@ -1,0 +1,15 @@
+import { startPrerequisites } from "@/lib/operations/start-prerequisites";
+import { jsonBody, respond } from "../../../_lib/respond";
+
+export const dynamic = "force-dynamic";
+
+// POST /api/hosts/:id/prerequisites {"profile": "cpu-source", "mode": "check"|"install"} - queue a run
+export async function POST(
+  request: Request,
+  { params }: { params: Promise<{ id: string }> },
+): Promise<Response> {
+  const { id } = await params;
+  return respond(async () =>
+    Response.json(await startPrerequisites(id, await jsonBody(request)), { status: 202 }),
+  );
+}

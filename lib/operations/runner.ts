@@ -1,0 +1,52 @@
+import type { Redis } from "ioredis";
+import { db } from "../db";
+import { env } from "../env";
+import type { Operation } from "../generated/prisma/client";
+import { recordPresentedHostKey } from "../hosts/host-key";
+import type { THostConnectionInfo } from "../hosts/ssh-target";
+import { logStreamKey, seqOfEntryId } from "../logs/line";
+import { LogWriter } from "../logs/writer";
+import { HostKeyError } from "../ssh";
+import { transition } from "./state";
+
+/**
+ * Where a retried or resumed job's log continues: after whatever reached Redis or PostgreSQL, and
+ * after any status entries that followed that line (stream entry ids must keep growing).
+ */
+async function lastWritten(redis: Redis, operationId: string, persisted: number) {
+  const last = (await redis.xrevrange(logStreamKey(operationId), "+", "-", "COUNT", 1))[0];
+  const lastSeq = last ? seqOfEntryId(last[0]) : 0;
+  if (persisted > lastSeq) return { afterSeq: persisted, afterStatusIndex: 0 };
+  return { afterSeq: lastSeq, afterStatusIndex: last ? Number(last[0].split("-")[1] ?? 0) : 0 };
+}
+
+/**
+ * Picks up a queued (or interrupted running) operation: its log writer continues the operation's
+ * line numbers, and the status moves to running. Null when there is nothing to run.
+ */
+export async function startOperationRun(
+  operationId: string,
+  redis: Redis,
+): Promise<{ op: Operation; log: LogWriter } | null> {
+  const op = await db().operation.findUnique({ where: { id: operationId } });
+  if (!op || (op.status !== "queued" && op.status !== "running")) return null;
+  const log = new LogWriter({
+    operationId,
+    redis,
+    db: db(),
+    ...(await lastWritten(redis, operationId, op.lineCount)),
+    streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
+  });
+  if (op.status === "queued") await transition(db(), operationId, "queued", "running");
+  log.status("running");
+  return { op, log };
+}
+
+/** A host key error names the host of the chain that presented it: remember that key there. */
+export async function rememberPresentedKey(info: THostConnectionInfo, err: HostKeyError): Promise<void> {
+  let hop: THostConnectionInfo["host"] | null | undefined = info.host;
+  while (hop && hop.name !== err.hostName) hop = hop.jumpHost;
+  if (hop) await recordPresentedHostKey(hop.id, err);
+}
+
+export { HostKeyError };
