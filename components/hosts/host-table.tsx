@@ -69,7 +69,7 @@ export function HostTable({ hosts, activeLabel }: { hosts: THostView[]; activeLa
                 <RelativeTime iso={host.lastCheckedAt} />
               </td>
               <td className="px-4 py-2.5 text-xs">
-                <PrerequisitesCell facts={host.facts} />
+                <PrerequisitesCell host={host} />
               </td>
               <td className="px-4 py-2.5 text-right tabular-nums" data-testid="host-active-operations">
                 {host.activeOperations > 0 ? (

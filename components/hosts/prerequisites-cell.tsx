@@ -1,17 +1,32 @@
+import Link from "next/link";
+import { hostPrerequisitesOf, profileLabel } from "@/components/prerequisites/read";
+import { PrereqStateChip } from "@/components/prerequisites/state-chip";
+import type { THostView } from "@/lib/hosts/schema";
 import { sudoLabel, sudoSummary } from "./facts-read";
 
-/**
- * What the host list can say about prerequisites today: whether the host was checked, and what
- * sudo allows. The prerequisites themselves are checked when deploying, not invented here.
- */
-export function PrerequisitesCell({ facts }: { facts: Record<string, unknown> | null }) {
-  if (!facts) return <span className="text-slate-400">not checked</span>;
-  const sudo = sudoSummary(facts);
+/** The host list's prerequisites column: the last run's state and install method, and what sudo allows. */
+export function PrerequisitesCell({ host }: { host: THostView }) {
+  const prereq = hostPrerequisitesOf(host);
+  const sudo = host.facts ? sudoSummary(host.facts) : null;
+  if (!prereq && !host.facts) return <span className="text-slate-400">not checked</span>;
   return (
-    <span className="flex items-center gap-2">
-      <span className="text-slate-400" title="checked when deploying">
-        —
-      </span>
+    <span className="flex flex-wrap items-center gap-2">
+      {prereq ? (
+        <Link
+          href={`/hosts/${host.id}/prerequisites?profile=${encodeURIComponent(prereq.profile)}`}
+          className="inline-flex items-center gap-1.5 hover:underline"
+          data-testid="host-prereq"
+          data-state={prereq.state}
+          title={`${profileLabel(prereq.profile)}, checked ${prereq.checkedAt.slice(0, 16).replace("T", " ")} UTC`}
+        >
+          <PrereqStateChip state={prereq.state} />
+          <span className="whitespace-nowrap text-slate-500">{prereq.profile}</span>
+        </Link>
+      ) : (
+        <span className="text-slate-400" title="Not checked for any install method yet">
+          —
+        </span>
+      )}
       {sudo && (
         <span
           data-testid="host-sudo"

@@ -17,17 +17,30 @@ const HOST_KEY_FAILURE = /^(Host key not yet trusted|Host key changed)/;
 /**
  * Follows an operation's log over Server-Sent Events. EventSource reconnects by itself and
  * sends Last-Event-ID, so the server resumes after the last line shown: none lost, none twice.
+ * A blocked operation's stream ends; when the operator resumes it, the parent bumps `generation`
+ * and the log opens again after the last line it has, on the same operation.
  */
 export function LiveLog({
   operationId,
   hostId,
   initialStatus,
   initialError,
+  generation = 0,
+  generationStatus = null,
+  onStatus,
+  hideError = false,
 }: {
   operationId: string;
   hostId: string;
   initialStatus: TOperationStatus;
   initialError: string | null;
+  /** Bumped after the operation was queued again (a blocked run resumed): follow it anew. */
+  generation?: number;
+  /** The status to show until the re-opened stream says more (e.g. "queued" after a resume). */
+  generationStatus?: TOperationStatus | null;
+  onStatus?: (status: TOperationStatus, error: string | null) => void;
+  /** The page shows the error itself (e.g. a blocked run's instructions). */
+  hideError?: boolean;
 }) {
   const [lines, setLines] = useState<TLogLine[]>([]);
   const [status, setStatus] = useState(initialStatus);
@@ -35,12 +48,30 @@ export function LiveLog({
   const [connection, setConnection] = useState<"connecting" | "live" | "ended" | "lost">("connecting");
   const bottom = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
+  const lastSeq = useRef(0);
+  const statusListener = useRef(onStatus);
+  statusListener.current = onStatus;
+  const restartStatus = useRef(generationStatus);
+  restartStatus.current = generationStatus;
 
   useEffect(() => {
-    const source = new EventSource(`/api/operations/${operationId}/events`);
+    const update = (next: TOperationStatus, nextError: string | null) => {
+      setStatus(next);
+      setError(nextError);
+      statusListener.current?.(next, nextError);
+    };
+    // A resumed operation is queued again; its stream goes on after the last line shown.
+    if (generation > 0 && restartStatus.current) update(restartStatus.current, null);
+    setConnection("connecting");
+    const after = lastSeq.current;
+    const source = new EventSource(
+      `/api/operations/${operationId}/events${after > 0 ? `?after=${after}` : ""}`,
+    );
     source.onopen = () => setConnection("live");
     source.addEventListener("line", (e) => {
       const line = JSON.parse((e as MessageEvent<string>).data) as TLogLine;
+      if (line.seq <= lastSeq.current) return;
+      lastSeq.current = line.seq;
       setLines((prev) =>
         prev.length > 0 && (prev[prev.length - 1] as TLogLine).seq >= line.seq ? prev : [...prev, line],
       );
@@ -50,8 +81,7 @@ export function LiveLog({
         status: TOperationStatus;
         error: string | null;
       };
-      setStatus(data.status);
-      setError(data.error);
+      update(data.status, data.error);
     });
     source.addEventListener("end", () => {
       setConnection("ended");
@@ -60,7 +90,7 @@ export function LiveLog({
     source.addEventListener("failure", () => setConnection("lost"));
     source.onerror = () => setConnection((c) => (c === "ended" ? c : "lost"));
     return () => source.close();
-  }, [operationId]);
+  }, [operationId, generation]);
 
   useEffect(() => {
     if (follow.current) bottom.current?.scrollIntoView({ block: "end" });
@@ -80,7 +110,7 @@ export function LiveLog({
                 : "connecting…"}
         </span>
       </div>
-      {error && (
+      {error && !hideError && (
         <div className="grid gap-2 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700" role="alert">
           <p data-testid="operation-error">{error}</p>
           {HOST_KEY_FAILURE.test(error) && (

@@ -10,6 +10,7 @@ const TONE = {
   bad: "bg-rose-50 text-rose-700 ring-rose-300",
   warn: "bg-amber-50 text-amber-800 ring-amber-300",
   alarm: "bg-rose-600 text-white ring-rose-700",
+  needsYou: "bg-amber-400 text-amber-950 ring-amber-500",
   off: "bg-white text-slate-500 ring-slate-300",
 } as const;
 
@@ -18,6 +19,11 @@ const BADGES: Record<TBadgeStatus, { label: string; tone: keyof typeof TONE; hin
   running: { label: "running", tone: "busy" },
   succeeded: { label: "succeeded", tone: "good" },
   failed: { label: "failed", tone: "bad" },
+  blocked: {
+    label: "blocked — needs you",
+    tone: "needsYou",
+    hint: "Stopped until you act: the operation's page says exactly what to do, then Re-check",
+  },
   reachable: { label: "reachable", tone: "good", hint: "The last check connected and read the host's facts" },
   unreachable: {
     label: "unreachable",
@@ -49,7 +55,7 @@ export function StatusBadge({ status, testId }: { status: TBadgeStatus; testId?:
       className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ring-inset ${TONE[badge.tone]}`}
     >
       {status === "running" && <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-500" />}
-      {status === "host_key_changed" && <span aria-hidden>⚠</span>}
+      {(status === "host_key_changed" || status === "blocked") && <span aria-hidden>⚠</span>}
       {badge.label}
     </span>
   );

@@ -1,6 +1,6 @@
 import { db } from "../db";
 import { AppError } from "../errors";
-import type { TOperationView } from "./schema";
+import type { TOperationKind, TOperationView } from "./schema";
 
 const operationViewSelect = {
   id: true,
@@ -47,12 +47,16 @@ export async function getOperation(id: string): Promise<TOperationView> {
   return toOperationView(op);
 }
 
-export async function listHostOperations(hostId: string, take = 20): Promise<TOperationView[]> {
+/** A host's latest operations, newest first; of one kind when asked. */
+export async function listHostOperations(
+  hostId: string,
+  opts: { kind?: TOperationKind; take?: number } = {},
+): Promise<TOperationView[]> {
   const ops = await db().operation.findMany({
-    where: { hostId },
+    where: { hostId, ...(opts.kind ? { kind: opts.kind } : {}) },
     select: operationViewSelect,
     orderBy: { createdAt: "desc" },
-    take,
+    take: opts.take ?? 20,
   });
   return ops.map(toOperationView);
 }

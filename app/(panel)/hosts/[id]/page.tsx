@@ -8,6 +8,8 @@ import { HostChecks } from "@/components/hosts/host-checks";
 import { HostKeyPanel } from "@/components/hosts/host-key-panel";
 import { LabelChips } from "@/components/hosts/label-chips";
 import { sshTarget } from "@/components/hosts/ssh-target";
+import { hostPrerequisitesOf, profileLabel } from "@/components/prerequisites/read";
+import { PrereqStateChip } from "@/components/prerequisites/state-chip";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -19,7 +21,7 @@ export const dynamic = "force-dynamic";
 
 async function load(id: string) {
   try {
-    return await Promise.all([getHost(id), listHostOperations(id)]);
+    return await Promise.all([getHost(id), listHostOperations(id, { kind: "host_check" })]);
   } catch (err) {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
@@ -30,6 +32,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const [host, operations] = await load(id);
   const failed = host.lastError !== null && host.reachable !== true;
+  const prereq = hostPrerequisitesOf(host);
+  const checks = operations.filter((op) => op.kind === "host_check");
   return (
     <div className="grid grid-cols-1 gap-6">
       <p className="text-sm text-slate-500">
@@ -67,6 +71,13 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         <div className="grid justify-items-end gap-2">
           <div className="flex flex-wrap items-start justify-end gap-2">
             {!host.disabled && <CheckHostButton hostId={host.id} />}
+            <Link
+              href={`/hosts/${host.id}/prerequisites${prereq ? `?profile=${encodeURIComponent(prereq.profile)}` : ""}`}
+              className={buttonClass.secondary}
+              data-testid="host-prerequisites-link"
+            >
+              Prerequisites
+            </Link>
             <Link href={`/hosts/${host.id}/edit`} className={buttonClass.secondary} data-testid="edit-host">
               Edit
             </Link>
@@ -121,7 +132,36 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         )}
       </section>
 
-      <HostChecks operations={operations} />
+      <section
+        className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-slate-200 bg-white px-5 py-4 shadow-sm"
+        aria-labelledby="prereq-summary-title"
+        data-testid="host-prereq-summary"
+      >
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <h2 id="prereq-summary-title" className="text-base font-semibold">
+            Prerequisites
+          </h2>
+          {prereq ? (
+            <>
+              <PrereqStateChip state={prereq.state} testId="host-prereq-state" />
+              <span className="text-slate-600">{profileLabel(prereq.profile)}</span>
+              <span className="text-xs text-slate-500">
+                <RelativeTime iso={prereq.checkedAt || null} />
+              </span>
+            </>
+          ) : (
+            <span className="text-slate-500">Not checked for any install method yet.</span>
+          )}
+        </div>
+        <Link
+          href={`/hosts/${host.id}/prerequisites${prereq ? `?profile=${encodeURIComponent(prereq.profile)}` : ""}`}
+          className="text-sm text-sky-700 hover:underline"
+        >
+          Check or install →
+        </Link>
+      </section>
+
+      <HostChecks operations={checks} />
     </div>
   );
 }
