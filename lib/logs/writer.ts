@@ -8,6 +8,7 @@ import {
   type TLogStream,
   type TOperationStatus,
 } from "./line";
+import { maskSecrets } from "./mask";
 
 interface LogWriterOptions {
   operationId: string;
@@ -20,6 +21,8 @@ interface LogWriterOptions {
   streamTtlSeconds: number;
   flushIntervalMs?: number;
   flushBatchSize?: number;
+  /** Values masked in every line before it is stored or sent (tokens, API keys, passwords). */
+  secrets?: readonly string[];
 }
 
 /**
@@ -29,6 +32,7 @@ interface LogWriterOptions {
 export class LogWriter {
   private seq: number;
   private statusIndex = 0;
+  private readonly secrets: string[];
   private buffer: TLogLine[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -38,14 +42,21 @@ export class LogWriter {
   constructor(private readonly opts: LogWriterOptions) {
     this.seq = opts.afterSeq;
     this.statusIndex = opts.afterStatusIndex ?? 0;
+    this.secrets = [...(opts.secrets ?? [])];
     this.key = logStreamKey(opts.operationId);
+  }
+
+  /** Also mask these from now on (e.g. the credentials a run has just unsealed). */
+  addSecrets(values: readonly (string | undefined)[]): void {
+    for (const v of values) if (v) this.secrets.push(v);
   }
 
   get lastSeq(): number {
     return this.seq;
   }
 
-  line(stream: TLogStream, text: string): void {
+  line(stream: TLogStream, raw: string): void {
+    const text = maskSecrets(raw, this.secrets);
     this.seq += 1;
     this.statusIndex = 0;
     const line: TLogLine = {

@@ -4,7 +4,7 @@ import { env } from "../env";
 import { describeSudo, factsCommand, type HostFacts, parseFacts } from "../hosts/facts";
 import { hostConnectionInfo } from "../hosts/ssh-target";
 import { describeTarget, HostKeyError, SshError, type SshPool } from "../ssh";
-import { rememberPresentedKey, startOperationRun } from "./runner";
+import { credentialSecrets, rememberPresentedKey, startOperationRun } from "./runner";
 import { transition } from "./state";
 
 function summary(facts: HostFacts): string {
@@ -41,7 +41,9 @@ export async function runHostCheck(operationId: string, ctx: { redis: Redis; ssh
     if (!info) throw new Error("The host was deleted");
     const { host } = info;
     if (host.disabled) throw new Error(`${host.name} is disabled; enable it to check it`);
-    const target = describeTarget(await info.target());
+    const sshTarget = await info.target();
+    log.addSecrets(credentialSecrets(sshTarget));
+    const target = describeTarget(sshTarget);
     log.system(`Connecting to ${target} (timeout ${settings.WEBOPS_SSH_CONNECT_TIMEOUT_MS / 1000} s)`);
     const output: string[] = [];
     const result = await ctx.ssh.use(host.id, info.version, info.target, (connection) => {

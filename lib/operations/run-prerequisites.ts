@@ -17,7 +17,7 @@ import { isPrereqProfileId, PREREQ_PROFILES, packageFamilyOf } from "../prerequi
 import type { TPrereqReport } from "../prerequisites/report";
 import type { TPrereqMode, TPrereqResult } from "../prerequisites/result";
 import { HostKeyError, type SshConnection, SshError, type SshPool } from "../ssh";
-import { rememberPresentedKey, startOperationRun } from "./runner";
+import { credentialSecrets, rememberPresentedKey, startOperationRun } from "./runner";
 import { transition } from "./state";
 
 type TOutcome = { status: "succeeded" | "failed" | "blocked"; error: string | null; result: TPrereqResult };
@@ -90,6 +90,7 @@ export async function runPrerequisites(
     log.system(
       `Prerequisites for ${profile.label} on ${host.name} (${mode === "install" ? "check, install what is missing, check again" : "check only"})`,
     );
+    log.addSecrets(credentialSecrets(await info.target()));
     outcome = await ctx.ssh.use(host.id, info.version, info.target, async (connection) => {
       // A check alone uses the facts on record (one round trip); installing needs today's sudo verdict.
       const stored = readStoredFacts(host.facts);

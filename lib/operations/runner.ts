@@ -6,7 +6,7 @@ import { recordPresentedHostKey } from "../hosts/host-key";
 import type { THostConnectionInfo } from "../hosts/ssh-target";
 import { logStreamKey, seqOfEntryId } from "../logs/line";
 import { LogWriter } from "../logs/writer";
-import { HostKeyError } from "../ssh";
+import { HostKeyError, type SshTarget } from "../ssh";
 import { transition } from "./state";
 
 /**
@@ -50,3 +50,9 @@ export async function rememberPresentedKey(info: THostConnectionInfo, err: HostK
 }
 
 export { HostKeyError };
+
+/** The values a host's credentials could leak into output: masked in its operations' logs. */
+export function credentialSecrets(target: SshTarget): string[] {
+  const own = target.auth.kind === "password" ? [target.auth.password] : [target.auth.passphrase ?? ""];
+  return [...own, ...(target.jump ? credentialSecrets(target.jump) : [])].filter(Boolean);
+}

@@ -152,4 +152,27 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
       "4:retrying",
     ]);
   });
+
+  it("masks secrets before a line reaches Redis or PostgreSQL", async () => {
+    const id = await newOperation();
+    const log = new LogWriter({
+      operationId: id,
+      redis,
+      db: db(),
+      afterSeq: 0,
+      streamTtlSeconds: 60,
+      secrets: ["pw-7f3a9c"],
+    });
+    log.line("stdout", "login with pw-7f3a9c");
+    log.line("stderr", "curl -H 'Authorization: Bearer sk-abc123' http://127.0.0.1:8000/v1/models");
+    await log.close();
+    const stored = await db().logLine.findMany({ where: { operationId: id }, orderBy: { seq: "asc" } });
+    expect(stored.map((l) => l.text)).toEqual([
+      "login with ********",
+      "curl -H 'Authorization: Bearer ********' http://127.0.0.1:8000/v1/models",
+    ]);
+    const streamed = JSON.stringify(await redis.xrange(logStreamKey(id), "-", "+"));
+    expect(streamed).not.toContain("pw-7f3a9c");
+    expect(streamed).not.toContain("sk-abc123");
+  });
 });
