@@ -1,15 +1,8 @@
 // Out-of-band setup of the bench host, done before anything is timed: Ansible's apt module imports
 // python3-apt on the target (and would otherwise try to install it during the first timed run).
 // Runs in the host's own root file system, an overlay that stop() throws away.
-import type { TestHost } from "../../test/hosts";
+import { CHROOT_ENV, type TestHost } from "../../test/hosts";
 import { runChecked, runTimed } from "../support/process";
-
-const CHROOT_ENV: Record<string, string> = {
-  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-  LANG: "C.UTF-8",
-  HOME: "/root",
-  DEBIAN_FRONTEND: "noninteractive",
-};
 
 /** The installed version of a package inside the host, or undefined. */
 export async function installedVersion(host: TestHost, pkg: string): Promise<string | undefined> {

@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { apiCall } from "@/components/ui/api-call";
 import { buttonClass } from "@/components/ui/button";
-import { apiCall } from "./api-call";
 
 /**
  * Trusts the key the host presented (the fingerprint the operator is looking at, so a key that

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { apiCall } from "@/components/hosts/api-call";
+import { apiCall } from "@/components/ui/api-call";
 import { buttonClass } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import type { TPrereqProfileId } from "@/lib/prerequisites/profiles";

@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { apiCall } from "@/components/hosts/api-call";
 import { LiveLog } from "@/components/operations/live-log";
+import { apiCall } from "@/components/ui/api-call";
 import { isFinalStatus, type TOperationStatus } from "@/lib/logs/line";
 import type { TPrereqResult } from "@/lib/prerequisites/result";
 import { PrereqBlockedPanel } from "./blocked-panel";

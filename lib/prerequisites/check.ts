@@ -1,6 +1,6 @@
 import type { SshConnection, TLineHandler } from "../ssh";
-import { PREREQ_PROFILES, type TPackageFamily, type TPrereqProfileId } from "./profiles";
-import { packagesOf, parsePrereqReport, type TPrereqReport } from "./report";
+import { PREREQ_PROFILES, profilePackages, type TPackageFamily, type TPrereqProfileId } from "./profiles";
+import { parsePrereqReport, type TPrereqReport } from "./report";
 import { prereqCheckCommand } from "./script";
 
 /**
@@ -16,7 +16,7 @@ export async function runPrerequisiteCheck(
   const profile = PREREQ_PROFILES[profileId];
   const output: string[] = [];
   const result = await connection.exec(
-    prereqCheckCommand(family, packagesOf(profile, family), opts.timeoutMs ?? 120_000),
+    prereqCheckCommand(family, profilePackages(profile, family), opts.timeoutMs ?? 120_000),
     (stream, text) => {
       if (stream === "stdout") output.push(text);
       opts.onLine?.(stream, text);

@@ -1,11 +1,4 @@
-import {
-  profilePackages,
-  type TMinimum,
-  type TPackageFamily,
-  type TPrereqProfile,
-  type TPrereqProfileId,
-  type TProbe,
-} from "./profiles";
+import type { TMinimum, TPackageFamily, TPrereqProfile, TPrereqProfileId, TProbe } from "./profiles";
 
 export type TItemState = "ok" | "missing" | "broken";
 
@@ -271,8 +264,4 @@ export function parsePrereqReport(
     cpuFlags: raw.cpuFlags,
     wayOut,
   };
-}
-
-export function packagesOf(profile: TPrereqProfile, family: TPackageFamily): string[] {
-  return profilePackages(profile, family);
 }

@@ -1,16 +1,13 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { startTestHost, type TestHost } from "../hosts";
+import { runInRoot, startTestHost, type TestHost } from "../hosts";
 import { testUrl } from "../setup/system-config";
 import { launchBrowser, resultPath } from "./browser";
 
 // The acceptance of "Prerequisites: check, install with passwordless sudo, or stop with exact
 // instructions", in a real browser: a host without sudo blocks with the manual command and the
 // sudoers line; the packages are installed as root out of band; Re-check carries on the same run.
-const run = promisify(execFile);
 const CPU_SOURCE_APT = [
   "build-essential",
   "cmake",
@@ -54,15 +51,7 @@ async function addHost(page: Page, name: string): Promise<void> {
 
 /** As an operator with a console on the host would: apt-get as root, outside WebOps. */
 function installAsRoot(packages: readonly string[]) {
-  return run("chroot", [host.rootDir, "apt-get", "install", "-y", ...packages], {
-    env: {
-      ...process.env,
-      PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
-      DEBIAN_FRONTEND: "noninteractive",
-      LANG: "C.UTF-8",
-    },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  return runInRoot(host.rootDir, ["apt-get", "install", "-y", ...packages]);
 }
 
 const text = async (page: Page, testId: string) =>

@@ -33,6 +33,7 @@ import {
   reservedAddresses,
 } from "./state";
 
+export { CHROOT_ENV, runInRoot } from "./exec";
 export { ed25519KeyPair } from "./provision";
 export type { HostProfile } from "./rootfs";
 export { ensureRootfs } from "./rootfs";

@@ -7,7 +7,7 @@ import { startHostCheck } from "@/lib/operations/start-host-check";
 import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { installSlowNvidiaSmi } from "../fixtures/slow-nvidia-smi";
 import { startTestHost, stopAllTestHosts } from "../hosts";
-import { addHost, runCheck } from "../support/host-checks";
+import { addHost, runCheck } from "../support/operations";
 
 // Every way of reaching a host, through the real worker to real OpenSSH test hosts.
 afterAll(async () => {

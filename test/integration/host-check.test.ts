@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { startTestHost, type TestHost } from "../hosts";
-import { addHost, runCheck } from "../support/host-checks";
+import { addHost, runCheck } from "../support/operations";
 
 // The whole path below the browser: a record and a BullMQ job from lib/, the real worker process
 // (started by test/setup/system.ts) connecting with ssh2 to a real OpenSSH test host.

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db";
 import { describeSudo, readStoredFacts } from "@/lib/hosts/facts";
 import { startTestHost, stopAllTestHosts, type TestHostOptions } from "../hosts";
-import { addHost, runCheck } from "../support/host-checks";
+import { addHost, runCheck } from "../support/operations";
 
 // Facts through the real worker on each test-host profile; sudo asked with `sudo -n -l` only.
 afterAll(async () => {

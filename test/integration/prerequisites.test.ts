@@ -1,15 +1,12 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db";
 import { SshConnection } from "@/lib/ssh";
 import { buildNativeFixture } from "../fixtures/native-build";
-import { startTestHost, stopAllTestHosts, type TestHost } from "../hosts";
-import { addHost, runCheck, runPrerequisitesOf } from "../support/host-checks";
+import { runInRoot, startTestHost, stopAllTestHosts, type TestHost } from "../hosts";
+import { addHost, runCheck, runPrerequisitesOf } from "../support/operations";
 
 // Prerequisites on real test hosts through the real worker: apt and sudo for real, every line in
 // the log, and a native build (CMake + Ninja + Python.h + numa.h + OpenMP) as the proof.
-const run = promisify(execFile);
 const CPU_SOURCE_APT = [
   "build-essential",
   "cmake",
@@ -26,19 +23,6 @@ afterAll(async () => {
   await stopAllTestHosts();
   await disconnectDb();
 });
-
-/** A root command inside the host, out of band (as an operator with a console would). */
-function asRoot(host: TestHost, args: string[]) {
-  return run("chroot", [host.rootDir, ...args], {
-    env: {
-      ...process.env,
-      PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
-      DEBIAN_FRONTEND: "noninteractive",
-      LANG: "C.UTF-8",
-    },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-}
 
 async function connect(host: TestHost): Promise<SshConnection> {
   return SshConnection.open(
@@ -61,7 +45,7 @@ describe("prerequisites for the vLLM CPU build", () => {
     const host = await startTestHost("bare");
     const saved = await addHost(host);
     // Another process holds apt's and dpkg's locks for the first seconds, as unattended-upgrades would.
-    const holder = asRoot(host, [
+    const holder = runInRoot(host.rootDir, [
       "python3",
       "-c",
       "import fcntl,time\nfs=[open(p,'w') for p in ('/var/lib/apt/lists/lock','/var/lib/dpkg/lock-frontend','/var/lib/dpkg/lock')]\nfor f in fs: fcntl.lockf(f, fcntl.LOCK_EX)\ntime.sleep(8)",
@@ -104,7 +88,7 @@ describe("prerequisites for the vLLM CPU build", () => {
 
   it("the same native build fails on a host without libnuma-dev with the compiler's own error", async () => {
     const host = await startTestHost("ready");
-    await asRoot(host, ["dpkg", "-r", "libnuma-dev"]);
+    await runInRoot(host.rootDir, ["dpkg", "-r", "libnuma-dev"]);
     const connection = await connect(host);
     try {
       const build = await buildNativeFixture(connection);
@@ -117,7 +101,7 @@ describe("prerequisites for the vLLM CPU build", () => {
 
   it("reports an installed package whose header is gone as broken, with the fix, and reinstalls it", async () => {
     const host = await startTestHost("ready");
-    await asRoot(host, ["rm", "/usr/include/numa.h"]);
+    await runInRoot(host.rootDir, ["rm", "/usr/include/numa.h"]);
     const saved = await addHost(host);
     const check = await runPrerequisitesOf(saved.id, { profile: "cpu-source", mode: "check" });
     expect(check.operation.status).toBe("failed");

@@ -8,7 +8,7 @@ import { masterKey } from "@/lib/secrets";
 import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { startTestHost, stopAllTestHosts, type TestHost } from "../hosts";
 import { TEST_SYSTEM, testUrl } from "../setup/system-config";
-import { addHost, runCheck } from "../support/host-checks";
+import { addHost, runCheck } from "../support/operations";
 
 // Secrets go in through the API and the worker uses them; afterwards none of them may be found in
 // clear in a database dump, an API response, a page, the operation logs or the processes' logs.

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { orNotFound } from "@/app/(panel)/or-not-found";
 import { CheckHostButton } from "@/components/hosts/check-host-button";
 import { CredentialsPanel } from "@/components/hosts/credentials-panel";
 import { FactsTable } from "@/components/hosts/facts-table";
@@ -10,38 +10,26 @@ import { LabelChips } from "@/components/hosts/label-chips";
 import { sshTarget } from "@/components/hosts/ssh-target";
 import { hostPrerequisitesOf, profileLabel } from "@/components/prerequisites/read";
 import { PrereqStateChip } from "@/components/prerequisites/state-chip";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { AppError } from "@/lib/errors";
 import { getHost } from "@/lib/hosts/get-host";
 import { listHostOperations } from "@/lib/operations/get-operation";
 
 export const dynamic = "force-dynamic";
 
-async function load(id: string) {
-  try {
-    return await Promise.all([getHost(id), listHostOperations(id, { kind: "host_check" })]);
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  }
-}
-
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const [host, operations] = await load(id);
+  const [host, operations] = await orNotFound(
+    Promise.all([getHost(id), listHostOperations(id, { kind: "host_check" })]),
+  );
   const failed = host.lastError !== null && host.reachable !== true;
   const prereq = hostPrerequisitesOf(host);
   const checks = operations.filter((op) => op.kind === "host_check");
   return (
     <div className="grid grid-cols-1 gap-6">
-      <p className="text-sm text-slate-500">
-        <Link href="/hosts" className="text-sky-700 hover:underline">
-          Hosts
-        </Link>{" "}
-        / {host.name}
-      </p>
+      <Breadcrumb trail={[{ label: "Hosts", href: "/hosts" }, { label: host.name }]} />
       <header className="flex flex-wrap items-start justify-between gap-4">
         <div className="grid gap-1.5">
           <div className="flex flex-wrap items-center gap-3">

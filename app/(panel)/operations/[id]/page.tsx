@@ -1,10 +1,9 @@
-import Link from "next/link";
-import { notFound } from "next/navigation";
+import { orNotFound } from "@/app/(panel)/or-not-found";
 import { LiveLog } from "@/components/operations/live-log";
 import { PrereqRun } from "@/components/prerequisites/prereq-run";
 import { prereqParamsOf, prereqResultOf, profileLabel } from "@/components/prerequisites/read";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { AppError } from "@/lib/errors";
 import { getOperation } from "@/lib/operations/get-operation";
 import type { TOperationView } from "@/lib/operations/schema";
 
@@ -20,35 +19,24 @@ const MODE_WORDS = { check: "check only", install: "install what is missing" } a
 
 export default async function OperationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const operation = await getOperation(id).catch((err: unknown) => {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  });
+  const operation = await orNotFound(getOperation(id));
   const label = kindLabel(operation);
   const prereq = operation.kind === "prerequisites" ? prereqParamsOf(operation) : null;
   return (
     <div className="grid gap-6">
       <div>
-        <p className="text-sm text-slate-500">
-          <Link href="/hosts" className="text-sky-700 hover:underline">
-            Hosts
-          </Link>{" "}
-          /{" "}
-          <Link href={`/hosts/${operation.host.id}`} className="text-sky-700 hover:underline">
-            {operation.host.name}
-          </Link>{" "}
-          /{" "}
-          {prereq ? (
-            <Link
-              href={`/hosts/${operation.host.id}/prerequisites${prereq.profile ? `?profile=${prereq.profile}` : ""}`}
-              className="text-sky-700 hover:underline"
-            >
-              Prerequisites
-            </Link>
-          ) : (
-            label
-          )}
-        </p>
+        <Breadcrumb
+          trail={[
+            { label: "Hosts", href: "/hosts" },
+            { label: operation.host.name, href: `/hosts/${operation.host.id}` },
+            prereq
+              ? {
+                  label: "Prerequisites",
+                  href: `/hosts/${operation.host.id}/prerequisites${prereq.profile ? `?profile=${prereq.profile}` : ""}`,
+                }
+              : { label },
+          ]}
+        />
         <h1 className="text-2xl font-semibold tracking-tight" data-testid="operation-title">
           {label} on {operation.host.name}
         </h1>

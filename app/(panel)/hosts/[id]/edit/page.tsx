@@ -1,25 +1,15 @@
-import Link from "next/link";
-import { notFound } from "next/navigation";
+import { orNotFound } from "@/app/(panel)/or-not-found";
 import { HostForm, type THostFormDefaults } from "@/components/hosts/host-form";
 import { jumpHostOptions } from "@/components/hosts/ssh-target";
-import { AppError } from "@/lib/errors";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { getHost } from "@/lib/hosts/get-host";
 import { listHosts } from "@/lib/hosts/list-hosts";
 
 export const dynamic = "force-dynamic";
 
-async function load(id: string) {
-  try {
-    return await Promise.all([getHost(id), listHosts()]);
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  }
-}
-
 export default async function EditHostPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const [host, hosts] = await load(id);
+  const [host, hosts] = await orNotFound(Promise.all([getHost(id), listHosts()]));
   // Field by field: the client component gets exactly what the form shows, nothing more.
   const defaults: THostFormDefaults = {
     id: host.id,
@@ -37,16 +27,13 @@ export default async function EditHostPage({ params }: { params: Promise<{ id: s
   };
   return (
     <div className="grid gap-6">
-      <p className="text-sm text-slate-500">
-        <Link href="/hosts" className="text-sky-700 hover:underline">
-          Hosts
-        </Link>{" "}
-        /{" "}
-        <Link href={`/hosts/${host.id}`} className="text-sky-700 hover:underline">
-          {host.name}
-        </Link>{" "}
-        / Edit
-      </p>
+      <Breadcrumb
+        trail={[
+          { label: "Hosts", href: "/hosts" },
+          { label: host.name, href: `/hosts/${host.id}` },
+          { label: "Edit" },
+        ]}
+      />
       <HostForm host={defaults} jumpHosts={jumpHostOptions(hosts, host.id)} />
     </div>
   );

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { orNotFound } from "@/app/(panel)/or-not-found";
 import { sudoLabel, sudoSummary } from "@/components/hosts/facts-read";
 import { manualCommandsFor } from "@/components/prerequisites/manual-commands";
 import { PrereqControls } from "@/components/prerequisites/prereq-controls";
@@ -13,9 +13,9 @@ import {
 } from "@/components/prerequisites/read";
 import { PrereqReportTable } from "@/components/prerequisites/report-table";
 import { PrereqStateChip } from "@/components/prerequisites/state-chip";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { CopyBlock } from "@/components/ui/copy-button";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { AppError } from "@/lib/errors";
 import { getHost } from "@/lib/hosts/get-host";
 import { listHostOperations } from "@/lib/operations/get-operation";
 import { isPrereqProfileId, PREREQ_PROFILES } from "@/lib/prerequisites/profiles";
@@ -24,18 +24,6 @@ export const dynamic = "force-dynamic";
 
 /** Enough history that host checks do not push the prerequisites runs out of the list. */
 const HISTORY_TAKE = 50;
-
-async function load(id: string) {
-  try {
-    return await Promise.all([
-      getHost(id),
-      listHostOperations(id, { kind: "prerequisites", take: HISTORY_TAKE }),
-    ]);
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  }
-}
 
 const card = "grid gap-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm";
 
@@ -48,7 +36,9 @@ export default async function HostPrerequisitesPage({
 }) {
   const [{ id }, { profile: profileParam }] = await Promise.all([params, searchParams]);
   const profile = isPrereqProfileId(profileParam) ? profileParam : DEFAULT_PROFILE;
-  const [host, operations] = await load(id);
+  const [host, operations] = await orNotFound(
+    Promise.all([getHost(id), listHostOperations(id, { kind: "prerequisites", take: HISTORY_TAKE })]),
+  );
   const runs = operations.filter((op) => op.kind === "prerequisites");
   const withResult = runs
     .filter((op) => prereqParamsOf(op).profile === profile)
@@ -67,16 +57,13 @@ export default async function HostPrerequisitesPage({
 
   return (
     <div className="grid gap-6">
-      <p className="text-sm text-slate-500">
-        <Link href="/hosts" className="text-sky-700 hover:underline">
-          Hosts
-        </Link>{" "}
-        /{" "}
-        <Link href={`/hosts/${host.id}`} className="text-sky-700 hover:underline">
-          {host.name}
-        </Link>{" "}
-        / Prerequisites
-      </p>
+      <Breadcrumb
+        trail={[
+          { label: "Hosts", href: "/hosts" },
+          { label: host.name, href: `/hosts/${host.id}` },
+          { label: "Prerequisites" },
+        ]}
+      />
       <header className="grid gap-1.5">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">Prerequisites on {host.name}</h1>

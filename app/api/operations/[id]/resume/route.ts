@@ -1,4 +1,4 @@
-import { resumeOperation } from "@/lib/operations/start-prerequisites";
+import { resumeOperation } from "@/lib/operations/resume-operation";
 import { respond } from "../../../_lib/respond";
 
 export const dynamic = "force-dynamic";

@@ -2,8 +2,9 @@ import { db } from "@/lib/db";
 import { createHost } from "@/lib/hosts/save-host";
 import type { THostFormInput } from "@/lib/hosts/schema";
 import { followOperationLog } from "@/lib/operations/follow-operation-log";
+import { resumeOperation } from "@/lib/operations/resume-operation";
 import { startHostCheck } from "@/lib/operations/start-host-check";
-import { resumeOperation, startPrerequisites } from "@/lib/operations/start-prerequisites";
+import { startPrerequisites } from "@/lib/operations/start-prerequisites";
 import type { TPrereqResult } from "@/lib/prerequisites/result";
 import type { TestHost } from "../hosts";
 
