@@ -19,6 +19,7 @@ const BADGES: Record<TBadgeStatus, { label: string; tone: keyof typeof TONE; hin
   running: { label: "running", tone: "busy" },
   succeeded: { label: "succeeded", tone: "good" },
   failed: { label: "failed", tone: "bad" },
+  cancelled: { label: "cancelled", tone: "off", hint: "Stopped by an operator" },
   blocked: {
     label: "blocked — needs you",
     tone: "needsYou",

@@ -28,7 +28,13 @@ async function storedLines(db: PrismaClient, operationId: string, afterSeq: numb
     where: { operationId, seq: { gt: afterSeq } },
     orderBy: { seq: "asc" },
   });
-  return rows.map((r) => ({ seq: r.seq, stream: r.stream, text: r.text, at: r.at.toISOString() }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    stream: r.stream,
+    text: r.text,
+    at: r.at.toISOString(),
+    ...(r.stage ? { stage: r.stage } : {}),
+  }));
 }
 
 function toEvent(id: string, fields: string[]): TLogEvent | undefined {
@@ -38,9 +44,10 @@ function toEvent(id: string, fields: string[]): TLogEvent | undefined {
   if (map.get("type") === "line") {
     const stream = ZLogStreamSchema.safeParse(map.get("stream"));
     if (!stream.success) return undefined;
+    const stage = map.get("stage");
     return {
       type: "line",
-      line: { seq, stream: stream.data, text: map.get("text") ?? "", at: map.get("at") ?? "" },
+      line: { seq, stream: stream.data, text: map.get("text") ?? "", at: map.get("at") ?? "", ...(stage ? { stage } : {}) },
     };
   }
   const status = ZOperationStatusSchema.safeParse(map.get("status"));

@@ -9,10 +9,12 @@ export const ZLogLineSchema = z.object({
   stream: ZLogStreamSchema,
   text: z.string(),
   at: z.string(),
+  /** The deployment stage that wrote it; absent for other operations. */
+  stage: z.string().optional(),
 });
 export type TLogLine = z.infer<typeof ZLogLineSchema>;
 
-export const ZOperationStatusSchema = z.enum(["queued", "running", "succeeded", "failed", "blocked"]);
+export const ZOperationStatusSchema = z.enum(["queued", "running", "succeeded", "failed", "blocked", "cancelled"]);
 export type TOperationStatus = z.infer<typeof ZOperationStatusSchema>;
 
 /** What a live viewer receives: lines, and status changes in order with them. */
@@ -39,7 +41,7 @@ export function seqOfEntryId(id: string): number {
 
 /** The operation has stopped writing: finished, or blocked until the operator resumes it. */
 export function isFinalStatus(status: TOperationStatus): boolean {
-  return status === "succeeded" || status === "failed" || status === "blocked";
+  return status === "succeeded" || status === "failed" || status === "blocked" || status === "cancelled";
 }
 
 /** Long lines are cut so one runaway line cannot bloat Redis, the database or the browser. */

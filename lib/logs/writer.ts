@@ -38,6 +38,7 @@ export class LogWriter {
   private timer: NodeJS.Timeout | undefined;
   private published: Promise<unknown>[] = [];
   private readonly key: string;
+  private currentStage: string | undefined;
 
   constructor(private readonly opts: LogWriterOptions) {
     this.seq = opts.afterSeq;
@@ -49,6 +50,15 @@ export class LogWriter {
   /** Also mask these from now on (e.g. the credentials a run has just unsealed). */
   addSecrets(values: readonly (string | undefined)[]): void {
     for (const v of values) if (v) this.secrets.push(v);
+  }
+
+  /** Lines written from now on carry this stage (a deployment's pipeline). */
+  set stage(stage: string | undefined) {
+    this.currentStage = stage;
+  }
+
+  get stage(): string | undefined {
+    return this.currentStage;
   }
 
   get lastSeq(): number {
@@ -67,6 +77,7 @@ export class LogWriter {
           ? `${text.slice(0, MAX_LINE_LENGTH)} [line cut at ${MAX_LINE_LENGTH} characters]`
           : text,
       at: new Date().toISOString(),
+      ...(this.currentStage ? { stage: this.currentStage } : {}),
     };
     this.publish(lineEntryId(line.seq), [
       "type",
@@ -77,6 +88,7 @@ export class LogWriter {
       line.text,
       "at",
       line.at,
+      ...(line.stage ? ["stage", line.stage] : []),
     ]);
     this.buffer.push(line);
     if (this.buffer.length >= (this.opts.flushBatchSize ?? 200)) this.scheduleFlush(0);
@@ -149,6 +161,7 @@ export class LogWriter {
                 stream: l.stream,
                 text: l.text,
                 at: new Date(l.at),
+                stage: l.stage ?? null,
               })),
               skipDuplicates: true,
             }),

@@ -4,7 +4,11 @@ import type { TJobName } from "../queue/jobs";
 import { queueOperation } from "./queue-operation";
 import type { TOperationKind } from "./schema";
 
-const JOB_OF: Record<TOperationKind, TJobName> = { host_check: "host-check", prerequisites: "prerequisites" };
+const JOB_OF: Record<TOperationKind, TJobName> = {
+  host_check: "host-check",
+  prerequisites: "prerequisites",
+  deploy: "deploy",
+};
 
 import { transition } from "./state";
 

@@ -3,12 +3,14 @@ import type { TOperationStatus } from "../logs/line";
 
 /** The only moves an operation's status may make; every write goes through `transition`. */
 const ALLOWED: Record<TOperationStatus, readonly TOperationStatus[]> = {
-  queued: ["running", "failed"],
-  running: ["succeeded", "failed", "blocked"],
+  queued: ["running", "failed", "cancelled"],
+  running: ["succeeded", "failed", "blocked", "cancelled"],
   succeeded: [],
-  failed: [],
+  // Retry (deployments) queues a failed run again, to go on from the failed stage on the same log.
+  failed: ["queued"],
   // Waiting for the operator; Re-check queues it again.
-  blocked: ["queued", "failed"],
+  blocked: ["queued", "failed", "cancelled"],
+  cancelled: [],
 };
 
 export function canTransition(from: TOperationStatus, to: TOperationStatus): boolean {
@@ -35,7 +37,8 @@ export async function transition(
     data: {
       status: to,
       ...(to === "running" ? { startedAt: now } : {}),
-      ...(to === "succeeded" || to === "failed" ? { finishedAt: now } : {}),
+      ...(to === "succeeded" || to === "failed" || to === "cancelled" ? { finishedAt: now } : {}),
+      ...(to === "queued" ? { finishedAt: null } : {}),
       ...(data.error !== undefined ? { error: data.error } : {}),
       ...(data.result !== undefined ? { result: data.result } : {}),
     },

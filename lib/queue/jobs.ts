@@ -10,6 +10,7 @@ export const OPERATIONS_QUEUE = "webops-operations";
 export const jobSchemas = {
   "host-check": z.object({ operationId: z.string().min(1).max(64) }),
   prerequisites: z.object({ operationId: z.string().min(1).max(64) }),
+  deploy: z.object({ operationId: z.string().min(1).max(64) }),
 } as const;
 
 export type TJobName = keyof typeof jobSchemas;
