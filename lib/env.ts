@@ -12,6 +12,8 @@ const ZEnvSchema = z.object({
   WEBOPS_PKG_INSTALL_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(1_800_000),
   WEBOPS_PKG_LOCK_WAIT_S: z.coerce.number().int().min(0).max(3600).default(300),
   WEBOPS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WEBOPS_JOB_LOCK_MS: z.coerce.number().int().min(2000).max(600_000).default(30_000),
+  WEBOPS_HOST_QUEUE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   WEBOPS_LOG_STREAM_TTL_S: z.coerce.number().int().min(60).default(86_400),
 });
 

@@ -1,5 +1,6 @@
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import { disconnectDb } from "@/lib/db";
+import { failLostDeployment, runDeployment } from "@/lib/deployments/run-deployment";
 import { env } from "@/lib/env";
 import { runHostCheck } from "@/lib/operations/run-host-check";
 import { runPrerequisites } from "@/lib/operations/run-prerequisites";
@@ -22,7 +23,7 @@ const context: WorkerContext = {
   }),
 };
 
-async function processJob(job: Job): Promise<void> {
+async function processJob(job: Job, token?: string): Promise<void> {
   if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
   // A payload that fails validation will never pass: fail it without retrying.
   const parsed = jobSchemas[job.name].safeParse(job.data);
@@ -33,12 +34,24 @@ async function processJob(job: Job): Promise<void> {
       return runHostCheck(parsed.data.operationId, context);
     case "prerequisites":
       return runPrerequisites(parsed.data.operationId, context);
+    case "deploy": {
+      // One deployment at a time per host: a job whose host is busy waits in line and looks again soon.
+      if ((await runDeployment(parsed.data.operationId, context)) === "wait-for-host") {
+        await job.moveToDelayed(Date.now() + settings.WEBOPS_HOST_QUEUE_POLL_MS, token);
+        throw new DelayedError();
+      }
+      return;
+    }
   }
 }
 
 const worker = new Worker(OPERATIONS_QUEUE, processJob, {
   connection,
   concurrency: settings.WEBOPS_WORKER_CONCURRENCY,
+  // A job whose worker died is taken up again by another worker after this long.
+  lockDuration: settings.WEBOPS_JOB_LOCK_MS,
+  stalledInterval: settings.WEBOPS_JOB_LOCK_MS,
+  maxStalledCount: 2,
 });
 
 worker.on("ready", () =>
@@ -46,11 +59,19 @@ worker.on("ready", () =>
     JSON.stringify({ level: "info", msg: "worker ready", queue: OPERATIONS_QUEUE, pid: process.pid }),
   ),
 );
-worker.on("failed", (job, err) =>
+worker.on("failed", (job, err) => {
   console.error(
     JSON.stringify({ level: "error", msg: "job failed", job: job?.name, jobId: job?.id, error: err.message }),
-  ),
-);
+  );
+  // BullMQ gave up on the job (e.g. its workers kept dying): the deployment must not stay "deploying".
+  const operationId = (job?.data as { operationId?: unknown } | undefined)?.operationId;
+  if (job?.name === "deploy" && typeof operationId === "string")
+    failLostDeployment(operationId, err.message).catch((e: Error) =>
+      console.error(
+        JSON.stringify({ level: "error", msg: "could not end a lost deployment", error: e.message }),
+      ),
+    );
+});
 worker.on("error", (err) =>
   console.error(JSON.stringify({ level: "error", msg: "worker error", error: err.message })),
 );

@@ -56,3 +56,18 @@ export function credentialSecrets(target: SshTarget): string[] {
   const own = target.auth.kind === "password" ? [target.auth.password] : [target.auth.passphrase ?? ""];
   return [...own, ...(target.jump ? credentialSecrets(target.jump) : [])].filter(Boolean);
 }
+
+/** A log writer that continues an operation's log outside a run (e.g. a note when it is cancelled while queued). */
+export async function continueLog(operationId: string, redis: Redis): Promise<LogWriter> {
+  const op = await db().operation.findUniqueOrThrow({
+    where: { id: operationId },
+    select: { lineCount: true },
+  });
+  return new LogWriter({
+    operationId,
+    redis,
+    db: db(),
+    ...(await lastWritten(redis, operationId, op.lineCount)),
+    streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
+  });
+}

@@ -10,7 +10,8 @@ const ALLOWED: Record<TOperationStatus, readonly TOperationStatus[]> = {
   failed: ["queued"],
   // Waiting for the operator; Re-check queues it again.
   blocked: ["queued", "failed", "cancelled"],
-  cancelled: [],
+  // Retry (deployments) after a cancel.
+  cancelled: ["queued"],
 };
 
 export function canTransition(from: TOperationStatus, to: TOperationStatus): boolean {

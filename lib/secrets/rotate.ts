@@ -1,12 +1,17 @@
 import type { PrismaClient } from "../generated/prisma/client";
 import { type MasterKey, seal, sealedKeyId, unseal } from "./cipher";
-import { hostSecretContext } from "./contexts";
+import { deploymentSecretContext, hostSecretContext } from "./contexts";
 
 /** Every sealed column, with the context its values are bound to. New sealed columns go here. */
 const HOST_FIELDS = [
   { column: "privateKeySealed", field: "privateKey" },
   { column: "passphraseSealed", field: "passphrase" },
   { column: "passwordSealed", field: "password" },
+] as const;
+
+const DEPLOYMENT_FIELDS = [
+  { column: "apiKeySealed", field: "apiKey" },
+  { column: "hfTokenSealed", field: "hfToken" },
 ] as const;
 
 export interface TRotation {
@@ -42,6 +47,28 @@ export async function resealAll(db: PrismaClient, current: MasterKey, next: Mast
         }
         if (Object.keys(data).length > 0) {
           await tx.host.update({ where: { id: host.id }, data });
+          outcome.rows += 1;
+        }
+      }
+      const deployments = await tx.deployment.findMany({
+        where: { OR: [{ apiKeySealed: { not: null } }, { hfTokenSealed: { not: null } }] },
+        select: { id: true, apiKeySealed: true, hfTokenSealed: true },
+      });
+      for (const deployment of deployments) {
+        const data: Record<string, string> = {};
+        for (const { column, field } of DEPLOYMENT_FIELDS) {
+          const sealed = deployment[column];
+          if (sealed === null) continue;
+          if (sealedKeyId(sealed) === next.id) {
+            outcome.alreadyNew += 1;
+            continue;
+          }
+          const context = deploymentSecretContext(deployment.id, field);
+          data[column] = seal(next, unseal(current, sealed, context), context);
+          outcome.resealed += 1;
+        }
+        if (Object.keys(data).length > 0) {
+          await tx.deployment.update({ where: { id: deployment.id }, data });
           outcome.rows += 1;
         }
       }

@@ -12,7 +12,7 @@ describe("operation state machine", () => {
   it("never leaves a final state or skips running to succeed", () => {
     expect(canTransition("succeeded", "running")).toBe(false);
     expect(canTransition("failed", "running")).toBe(false);
-    expect(canTransition("cancelled", "queued")).toBe(false);
+    expect(canTransition("cancelled", "running")).toBe(false);
     expect(canTransition("failed", "queued")).toBe(true);
     expect(canTransition("queued", "succeeded")).toBe(false);
     expect(canTransition("running", "queued")).toBe(false);

@@ -1,0 +1,13 @@
+import { redeployDeployment } from "@/lib/deployments/actions";
+import { respond } from "../../../_lib/respond";
+
+export const dynamic = "force-dynamic";
+
+// POST /api/deployments/:id/redeploy - the same configuration again, in the same folder; unchanged stages are skipped
+export async function POST(
+  _request: Request,
+  { params }: { params: Promise<{ id: string }> },
+): Promise<Response> {
+  const { id } = await params;
+  return respond(async () => Response.json(await redeployDeployment(id), { status: 201 }));
+}

@@ -1,0 +1,539 @@
+import type { Redis } from "ioredis";
+import { db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
+import { type HostFacts, readStoredFacts } from "../hosts/facts";
+import { gatherFacts } from "../hosts/gather-facts";
+import { hostConnectionInfo, type THostConnectionInfo } from "../hosts/ssh-target";
+import type { TLogStream } from "../logs/line";
+import type { LogWriter } from "../logs/writer";
+import { credentialSecrets, rememberPresentedKey, startOperationRun } from "../operations/runner";
+import { transition } from "../operations/state";
+import { ensurePrerequisites } from "../prerequisites/ensure";
+import type { TPrereqProfileId } from "../prerequisites/profiles";
+import type { TPrereqResult } from "../prerequisites/result";
+import { HostKeyError, type RemoteCommand, type SshConnection, SshError, type SshPool } from "../ssh";
+import { deploymentSteps, stopCommand } from "./commands";
+import { fitCheck } from "./fit";
+import {
+  clearMarkerCommand,
+  inStageGroup,
+  killStageGroupCommand,
+  markerMatchesCommand,
+  PIPELINE,
+  SKIPPABLE,
+  stageFingerprints,
+  type TPipelineStage,
+  writeMarkerCommand,
+} from "./pipeline";
+import { healthProbeCommand, logTailCommand, PROBE_EXIT, sanityRequestCommand } from "./probes";
+import { inDeploymentDir } from "./remote";
+import type { TDeploymentSpec } from "./schema";
+import { withSecrets } from "./secrets";
+import { targetDevice } from "./service-files";
+import { portStateCommand, SERVICE_STATE, serviceStateCommand, waitStoppedCommand } from "./service-state";
+import type { TStep } from "./steps";
+
+type TContext = { redis: Redis; ssh: SshPool };
+
+/** How the worker should treat the job: done, or try again shortly (the host is busy). */
+export type TDeployJobOutcome = "done" | "wait-for-host";
+
+class StageFailure extends Error {}
+class Blocked extends Error {
+  constructor(
+    message: string,
+    readonly result: TPrereqResult,
+  ) {
+    super(message);
+  }
+}
+class Cancelled extends Error {}
+
+const PROBE_INTERVAL_MS = 2000;
+const CANCEL_POLL_MS = 1000;
+
+type TDeploymentRow = Prisma.DeploymentGetPayload<{ include: { stages: true } }>;
+
+/**
+ * Takes the host for this deployment when it is next in line: the oldest queued deployment of a host
+ * with nothing deploying there. The partial unique index makes a second claimant fail.
+ */
+async function claimHost(dep: TDeploymentRow): Promise<boolean> {
+  try {
+    const claimed = await db().$executeRaw`
+      UPDATE "Deployment" SET status = 'deploying', "startedAt" = COALESCE("startedAt", now()), "finishedAt" = NULL
+      WHERE id = ${dep.id} AND status = 'queued' AND NOT EXISTS (
+        SELECT 1 FROM "Deployment" o
+        WHERE o."hostId" = ${dep.hostId} AND o.status = 'queued' AND o.id <> ${dep.id}
+          AND (o."createdAt" < ${dep.createdAt} OR (o."createdAt" = ${dep.createdAt} AND o.id < ${dep.id}))
+      )`;
+    return claimed === 1;
+  } catch (err) {
+    // Another deployment of this host became `deploying` first.
+    if (/Deployment_one_deploying_per_host|23505|unique/i.test((err as Error).message)) return false;
+    throw err;
+  }
+}
+
+function profileFor(spec: TDeploymentSpec, facts: HostFacts): TPrereqProfileId {
+  if (spec.install.method === "container") return "container";
+  if (spec.install.method === "source") return "cpu-source";
+  return targetDevice(spec, facts) === "gpu" ? "pip-gpu" : "cpu-source";
+}
+
+async function setStage(
+  deploymentId: string,
+  name: TPipelineStage,
+  data: { status: "running" | "succeeded" | "failed" | "skipped" | "cancelled"; detail?: string | null },
+): Promise<void> {
+  const now = new Date();
+  await db().deploymentStage.update({
+    where: { deploymentId_name: { deploymentId, name } },
+    data: {
+      status: data.status,
+      detail: data.detail ?? null,
+      ...(data.status === "running" ? { startedAt: now, finishedAt: null } : { finishedAt: now }),
+    },
+  });
+  if (data.status === "running")
+    await db().deployment.update({ where: { id: deploymentId }, data: { stage: name } });
+}
+
+/**
+ * The worker's side of a deployment: connect, preflight, prerequisites, install the runtime, fetch the
+ * model, configure the service, start it, wait for /health, send one chat completion, and mark it
+ * running. Every stage records its status and times, and its lines carry its name. A retried
+ * deployment goes on from the stage that failed; a cancelled one stops the remote process group.
+ */
+export async function runDeployment(operationId: string, ctx: TContext): Promise<TDeployJobOutcome> {
+  const found = await db().deployment.findUnique({ where: { operationId }, include: { stages: true } });
+  if (!found) return "done";
+  const dep = found;
+  if (dep.status === "queued") {
+    if (!(await claimHost(dep))) {
+      const now = await db().deployment.findUnique({ where: { id: dep.id }, select: { status: true } });
+      return now?.status === "queued" ? "wait-for-host" : "done";
+    }
+  } else if (dep.status !== "deploying") return "done";
+
+  const started = await startOperationRun(operationId, ctx.redis);
+  if (!started) {
+    await finishDeployment(
+      dep.id,
+      "failed",
+      "The deployment's run could not start (its operation had ended)",
+    );
+    return "done";
+  }
+  const { op, log } = started;
+  const resumed = op.status === "running" || dep.stages.some((s) => s.status !== "pending");
+  const info = await hostConnectionInfo(dep.hostId);
+  const spec = withSecrets(dep.id, dep.spec as unknown as TDeploymentSpec, dep);
+  log.addSecrets([spec.serve.apiKey, spec.hfToken]);
+  const force = (op.params as { force?: boolean } | null)?.force === true;
+  let current: TPipelineStage = "connect";
+  let serviceTouched = false;
+
+  const stageRows = new Map(dep.stages.map((s) => [s.name, s]));
+  const done = (name: TPipelineStage) => {
+    const status = stageRows.get(name)?.status;
+    return status === "succeeded" || status === "skipped";
+  };
+
+  try {
+    if (!info) throw new StageFailure("The host was deleted");
+    const { host } = info;
+    if (host.disabled) throw new StageFailure(`${host.name} is disabled; enable it first`);
+    log.addSecrets(credentialSecrets(await info.target()));
+    if (resumed) {
+      const from = PIPELINE.find((s) => !done(s.name))?.name ?? "connect";
+      log.stage = from;
+      log.system(
+        op.status === "running"
+          ? `Resuming on a new worker: the previous one stopped during ${dep.stage ?? from}. Going on from ${from}.`
+          : `Retrying from ${from}; finished stages are kept.`,
+      );
+    }
+    await ctx.ssh.use(host.id, info.version, info.target, async (conn) => {
+      const watch = watchForCancel(dep.id, conn, dep.dirId);
+      try {
+        await pipeline(conn, watch);
+      } finally {
+        watch.stop();
+      }
+    });
+    await db().deployment.updateMany({
+      where: { hostId: dep.hostId, dirId: dep.dirId, status: "running", id: { not: dep.id } },
+      data: { status: "stopped", error: `Replaced by deployment ${dep.id}`, finishedAt: new Date() },
+    });
+    await finish("running", null, "succeeded");
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof HostKeyError && info) await rememberPresentedKey(info, err);
+    if (info && err instanceof SshError) {
+      await db().host.update({
+        where: { id: info.host.id },
+        data: { reachable: false, lastError: message, lastCheckedAt: new Date() },
+      });
+    }
+    if (err instanceof Cancelled) {
+      await setStage(dep.id, current, { status: "cancelled", detail: "Cancelled by an operator" });
+      await cleanUpAfterCancel(info);
+      log.stage = current;
+      log.system(`Cancelled during ${current}.`);
+      await finish("cancelled", `Cancelled by an operator during ${current}`, "cancelled");
+    } else if (err instanceof Blocked) {
+      await setStage(dep.id, current, { status: "failed", detail: message });
+      log.system(`Blocked: ${message}. Fix it on the host, then press Retry.`);
+      await finish("blocked", message, "blocked", err.result);
+    } else {
+      await setStage(dep.id, current, { status: "failed", detail: message });
+      const title = PIPELINE.find((s) => s.name === current)?.title ?? current;
+      log.system(`Failed at "${title}": ${message}`);
+      await finish("failed", `${title}: ${message}`, "failed");
+    }
+  }
+  return "done";
+
+  async function finish(
+    status: "running" | "failed" | "blocked" | "cancelled",
+    error: string | null,
+    opStatus: "succeeded" | "failed" | "blocked" | "cancelled",
+    prereq?: TPrereqResult,
+  ): Promise<void> {
+    await log.close();
+    await finishDeployment(dep.id, status, error);
+    await transition(db(), operationId, "running", opStatus, {
+      error,
+      ...(prereq ? { result: { prerequisites: prereq } as unknown as Prisma.InputJsonObject } : {}),
+    });
+    log.status(opStatus, error);
+    await log.close();
+    await log.expireStream();
+  }
+
+  async function cleanUpAfterCancel(hostInfo: THostConnectionInfo | null): Promise<void> {
+    if (!hostInfo) return;
+    try {
+      await ctx.ssh.use(hostInfo.host.id, hostInfo.version, hostInfo.target, async (conn) => {
+        await conn.exec(killStageGroupCommand(dep.dirId), out);
+        if (serviceTouched) {
+          const facts = readStoredFacts(hostInfo.host.facts);
+          if (facts) {
+            log.system("Stopping the service this deployment started");
+            await conn.exec(stopCommand(spec, dep.dirId, hostInfo.host.deployPath, facts), out);
+          }
+        }
+      });
+    } catch (err) {
+      log.system(`Could not clean up on the host: ${(err as Error).message}`);
+    }
+  }
+
+  function out(stream: TLogStream, text: string): void {
+    log.line(stream, text);
+  }
+
+  async function pipeline(conn: SshConnection, watch: TCancelWatch): Promise<void> {
+    if (!info) return;
+    const { host } = info;
+    const deployPath = host.deployPath;
+    const begin = async (name: TPipelineStage) => {
+      watch.check();
+      current = name;
+      log.stage = name;
+      await setStage(dep.id, name, { status: "running" });
+      log.system(`== ${PIPELINE.find((s) => s.name === name)?.title ?? name}`);
+    };
+    const succeed = async (name: TPipelineStage, detail: string | null = null) => {
+      stageRows.set(name, {
+        ...(stageRows.get(name) as TDeploymentRow["stages"][number]),
+        status: "succeeded",
+      });
+      await setStage(dep.id, name, { status: "succeeded", detail });
+    };
+    /** Runs one command in the stage's process group; a non-zero exit fails the stage. */
+    const run = async (command: RemoteCommand, what: string): Promise<void> => {
+      const result = await conn.exec(inStageGroup(dep.dirId, command), out);
+      watch.check();
+      if (result.exitCode !== 0)
+        throw new StageFailure(
+          `${what} exited with ${result.exitCode ?? `signal ${result.signal}`}; see the lines above`,
+        );
+    };
+    const quiet = async (command: RemoteCommand) => {
+      const lines: string[] = [];
+      const result = await conn.exec(command, (_stream, text) => lines.push(text));
+      return { exitCode: result.exitCode, lines };
+    };
+
+    // connect: always, since every run has its own connection; the facts decide the commands.
+    await begin("connect");
+    log.system(`Connected to ${host.username}@${host.address}:${host.port}`);
+    const facts = await gatherFacts(conn, deployPath, log);
+    await db().host.update({
+      where: { id: host.id },
+      data: {
+        facts: facts as unknown as Prisma.InputJsonObject,
+        reachable: true,
+        lastError: null,
+        lastCheckedAt: new Date(),
+      },
+    });
+    if (resumed) {
+      // Whatever the interrupted run left behind in this folder's stage group must not run on beside us.
+      await conn.exec(killStageGroupCommand(dep.dirId), out);
+    }
+    await succeed("connect");
+
+    const steps = deploymentSteps(spec, dep.dirId, deployPath, facts);
+    const prints = stageFingerprints(steps);
+    const dirRun = (script: string, args: readonly string[] = []) =>
+      inDeploymentDir(deployPath, dep.dirId, script, args);
+    const stepsOf = (stage: string): TStep[] => steps.filter((s) => s.stage === stage);
+    const runSteps = async (stage: string) => {
+      for (const step of stepsOf(stage)) {
+        log.system(`$ ${step.title}`);
+        await run(step.command, step.title);
+      }
+    };
+    const serviceAlive = async () =>
+      (await quiet(serviceStateCommand(spec, dep.dirId, deployPath, facts))).exitCode === SERVICE_STATE.alive;
+    const healthy = async () => (await quiet(healthProbeCommand(spec, dep.dirId, deployPath))).exitCode === 0;
+
+    if (!done("preflight")) {
+      await begin("preflight");
+      const ours = await serviceAlive();
+      const port = await quiet(portStateCommand(dep.dirId, deployPath, spec.serve.port));
+      const listening = port.lines.includes("listening") && !ours;
+      const fit = fitCheck(spec, facts, { listeningPorts: listening ? [spec.serve.port] : [] });
+      for (const r of fit) log.system(`  fit ${r.status.padEnd(4)} ${r.check}: ${r.message}`);
+      if (ours)
+        log.system(
+          `  This deployment's folder already serves on port ${spec.serve.port}; it is replaced in place.`,
+        );
+      const failed = fit.filter((r) => r.status === "fail");
+      if (failed.length > 0 && (!force || failed.some((r) => r.check === "port")))
+        throw new StageFailure(failed.map((r) => r.message).join(" "));
+      if (failed.length > 0) log.system("Deploying anyway, as the operator asked.");
+      await runSteps("preflight");
+      await succeed("preflight");
+    }
+
+    if (!done("prerequisites")) {
+      await begin("prerequisites");
+      const profileId = profileFor(spec, facts);
+      const result: TPrereqResult = {
+        profile: profileId,
+        mode: "install",
+        family: null,
+        report: null,
+        installed: [],
+        reinstalled: [],
+        blocked: null,
+        unsupported: null,
+      };
+      const outcome = await ensurePrerequisites(conn, { facts, profileId, mode: "install", log, result });
+      await db().host.update({
+        where: { id: host.id },
+        data: {
+          prereqProfile: profileId,
+          prereqState: outcome.status === "blocked" ? "blocked" : (outcome.result.report?.state ?? null),
+          prereqCheckedAt: new Date(),
+        },
+      });
+      if (outcome.status === "blocked")
+        throw new Blocked(outcome.error ?? "Prerequisites missing", outcome.result);
+      if (outcome.status === "failed") throw new StageFailure(outcome.error ?? "Prerequisites failed");
+      await succeed("prerequisites");
+    }
+
+    for (const stage of ["install-runtime", "fetch-model", "configure-service", "start"] as const) {
+      if (done(stage)) continue;
+      await begin(stage);
+      const print = prints[stage] ?? "";
+      if (SKIPPABLE.has(stage) && (await quiet(markerMatchesCommand(dirRun, stage, print))).exitCode === 0) {
+        if (stage !== "start" || ((await serviceAlive()) && (await healthy()))) {
+          log.system(
+            "Already in place from an earlier deployment of this folder with the same settings: skipped.",
+          );
+          stageRows.set(stage, {
+            ...(stageRows.get(stage) as TDeploymentRow["stages"][number]),
+            status: "skipped",
+          });
+          await setStage(dep.id, stage, {
+            status: "skipped",
+            detail: "Already in place with the same settings",
+          });
+          continue;
+        }
+      }
+      await quiet(clearMarkerCommand(dirRun, stage));
+      if (stage === "start") {
+        serviceTouched = true;
+        if (spec.install.method !== "container" && !facts.systemd && (await serviceAlive())) {
+          log.system("Stopping the running service of this folder first");
+          await run(stopCommand(spec, dep.dirId, deployPath, facts), "Stopping the service");
+          await run(waitStoppedCommand(dep.dirId, deployPath), "Waiting for it to stop");
+        }
+      }
+      if (stepsOf(stage).length === 0) log.system("Nothing to do for this install method.");
+      await runSteps(stage);
+      await quiet(writeMarkerCommand(dirRun, stage, print));
+      await succeed(stage);
+    }
+
+    await begin("wait-health");
+    await waitForHealth(facts, watch, quiet);
+    await succeed("wait-health");
+
+    await begin("sanity");
+    const answer = await quiet(sanityRequestCommand(spec, dep.dirId, deployPath));
+    watch.check();
+    if (answer.exitCode !== 0) {
+      for (const line of answer.lines) log.line("stderr", line);
+      throw new StageFailure("The chat completion request failed; see the lines above");
+    }
+    const sanity = readSanityAnswer(answer.lines.join("\n"));
+    log.system(`Answer from ${sanity.model}: ${JSON.stringify(sanity.answer)}`);
+    await db().deployment.update({
+      where: { id: dep.id },
+      data: {
+        result: {
+          sanity: { ...sanity, at: new Date().toISOString() },
+          endpoint: `http://${spec.serve.host.includes(":") ? `[${spec.serve.host}]` : spec.serve.host}:${spec.serve.port}/v1`,
+        },
+      },
+    });
+    await succeed("sanity");
+
+    await begin("running");
+    log.system(`vLLM serves ${spec.servedModelName} on ${spec.serve.host}:${spec.serve.port}`);
+    await succeed("running");
+  }
+
+  async function waitForHealth(
+    facts: HostFacts,
+    watch: TCancelWatch,
+    quiet: (c: RemoteCommand) => Promise<{ exitCode: number | null; lines: string[] }>,
+  ): Promise<void> {
+    if (!info) return;
+    const { deployPath } = info.host;
+    const timeoutS = spec.serve.healthTimeoutS;
+    const startedAt = Date.now();
+    let lastNote = 0;
+    let notStarted = 0;
+    log.system(`Waiting up to ${timeoutS} s for /health (vLLM does not listen while it loads the weights)`);
+    for (;;) {
+      watch.check();
+      const probe = await quiet(healthProbeCommand(spec, dep.dirId, deployPath));
+      const waited = Math.round((Date.now() - startedAt) / 1000);
+      if (probe.exitCode === PROBE_EXIT.ok) {
+        log.system(`/health answered after ${waited} s`);
+        return;
+      }
+      const state = await quiet(serviceStateCommand(spec, dep.dirId, deployPath, facts));
+      const reason = state.lines.join(" ").trim();
+      if (state.exitCode === SERVICE_STATE.exited || (state.exitCode === 4 && ++notStarted > 5)) {
+        const tail = await quiet(logTailCommand(dep.dirId, deployPath, 40));
+        log.system(`vLLM is not running (${reason || "no process"}); the last lines of its log:`);
+        for (const line of tail.lines) log.line("stderr", line);
+        throw new StageFailure(
+          `vLLM exited before it answered /health (${reason || "no process"}); see its log above`,
+        );
+      }
+      if (probe.exitCode === PROBE_EXIT.failed && waited > 5)
+        log.system(`/health: ${probe.lines.join(" ").trim() || "no answer"}`);
+      if (waited >= timeoutS)
+        throw new StageFailure(
+          `/health did not answer within ${timeoutS} s (the timeout set for this deployment)`,
+        );
+      if (waited - lastNote >= 10) {
+        lastNote = waited;
+        log.system(`Still loading: no answer on port ${spec.serve.port} yet (${waited} s)`);
+      }
+      await sleep(PROBE_INTERVAL_MS);
+    }
+  }
+}
+
+function readSanityAnswer(body: string): { model: string; answer: string; tokens: number | null } {
+  try {
+    const json = JSON.parse(body) as {
+      model?: string;
+      choices?: { message?: { content?: string } }[];
+      usage?: { completion_tokens?: number };
+    };
+    const answer = json.choices?.[0]?.message?.content;
+    if (typeof answer !== "string") throw new Error("no choices[0].message.content");
+    return { model: json.model ?? "?", answer, tokens: json.usage?.completion_tokens ?? null };
+  } catch (err) {
+    throw new StageFailure(`The chat completion answer is not what vLLM returns: ${(err as Error).message}`);
+  }
+}
+
+async function finishDeployment(
+  id: string,
+  status: "running" | "failed" | "blocked" | "cancelled",
+  error: string | null,
+): Promise<void> {
+  await db().deployment.update({
+    where: { id },
+    data: { status, error, finishedAt: new Date() },
+  });
+}
+
+interface TCancelWatch {
+  /** Throws Cancelled once an operator asked to cancel. */
+  check(): void;
+  stop(): void;
+}
+
+/** Polls for a cancel request; when one comes, stops the stage's remote process group at once. */
+function watchForCancel(deploymentId: string, conn: SshConnection, dirId: string): TCancelWatch {
+  let requested = false;
+  let stopped = false;
+  const timer = setInterval(async () => {
+    if (requested || stopped) return;
+    const row = await db()
+      .deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequestedAt: true } })
+      .catch(() => null);
+    if (!row?.cancelRequestedAt || stopped) return;
+    requested = true;
+    await conn.exec(killStageGroupCommand(dirId), () => {}).catch(() => undefined);
+  }, CANCEL_POLL_MS);
+  return {
+    check() {
+      if (requested) throw new Cancelled("Cancelled by an operator");
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A deploy job that BullMQ gave up on (its worker died too often): end the deployment clearly. */
+export async function failLostDeployment(operationId: string, reason: string): Promise<void> {
+  const dep = await db().deployment.findUnique({
+    where: { operationId },
+    select: { id: true, status: true, stage: true },
+  });
+  if (!dep || (dep.status !== "deploying" && dep.status !== "queued")) return;
+  const error = `The worker running this deployment was lost during ${dep.stage ?? "its start"}: ${reason}`;
+  await db().deployment.update({
+    where: { id: dep.id },
+    data: { status: "failed", error, finishedAt: new Date() },
+  });
+  if (dep.stage)
+    await db().deploymentStage.updateMany({
+      where: { deploymentId: dep.id, name: dep.stage, status: "running" },
+      data: { status: "failed", detail: error, finishedAt: new Date() },
+    });
+  for (const from of ["running", "queued"] as const)
+    if (await transition(db(), operationId, from, "failed", { error })) break;
+}
