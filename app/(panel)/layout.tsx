@@ -12,6 +12,9 @@ export default function PanelLayout({ children }: { children: ReactNode }) {
           <Link href="/hosts" className="text-sm text-slate-600 hover:text-slate-900">
             Hosts
           </Link>
+          <Link href="/deployments" className="text-sm text-slate-600 hover:text-slate-900">
+            Deployments
+          </Link>
         </nav>
       </header>
       <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>

@@ -18,7 +18,10 @@ export interface TDeploymentPreview {
  * The wizard's Review step: the fit check against the host's last facts and every command the
  * pipeline will run. The worker checks the fit again on the host (port, disk) in its preflight stage.
  */
-export async function previewDeployment(raw: unknown): Promise<TDeploymentPreview> {
+export async function previewDeployment(
+  raw: unknown,
+  opts: { paramsBillion?: number } = {},
+): Promise<TDeploymentPreview> {
   const spec = parseSpec(raw);
   const host = await db().host.findUnique({
     where: { id: spec.hostId },
@@ -32,7 +35,7 @@ export async function previewDeployment(raw: unknown): Promise<TDeploymentPrevie
     });
   const warnings: string[] = [];
   if (host.disabled) warnings.push(`${host.name} is disabled: enable it before deploying.`);
-  const fit = fitCheck(spec, facts);
+  const fit = fitCheck(spec, facts, opts.paramsBillion ? { paramsBillion: opts.paramsBillion } : {});
   for (const r of fit) if (r.check === "exposure") warnings.push(r.message);
   const device = targetDevice(spec, facts);
   if (device === "cpu" && spec.install.method !== "container")

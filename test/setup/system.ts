@@ -70,6 +70,8 @@ export default async function setup(): Promise<() => Promise<void>> {
     REDIS_URL: redisUrl,
     WEBOPS_SECRET_KEY: "",
     WEBOPS_SECRET_KEY_FILE: keyFile,
+    // A killed worker's job is taken up by another after 5 s (30 s in production).
+    WEBOPS_JOB_LOCK_MS: "5000",
   };
   prisma(["migrate", "deploy"], env);
   execFileSync("redis-cli", ["-p", String(redisPort), "flushall"], {

@@ -1,6 +1,13 @@
+import { z } from "zod";
 import { previewDeployment } from "@/lib/deployments/preview";
 import { AppError } from "@/lib/errors";
 import { jsonBody, respond } from "../../_lib/respond";
+
+const ZPreviewBody = z.object({
+  spec: z.unknown(),
+  /** The model's parameter count, when the operator knows it: a better memory estimate than the name. */
+  paramsBillion: z.number().min(0.01).max(10_000).optional(),
+});
 
 export const dynamic = "force-dynamic";
 
