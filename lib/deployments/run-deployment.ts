@@ -5,7 +5,6 @@ import { type HostFacts, readStoredFacts } from "../hosts/facts";
 import { gatherFacts } from "../hosts/gather-facts";
 import { hostConnectionInfo, type THostConnectionInfo } from "../hosts/ssh-target";
 import type { TLogStream } from "../logs/line";
-import type { LogWriter } from "../logs/writer";
 import { credentialSecrets, rememberPresentedKey, startOperationRun } from "../operations/runner";
 import { transition } from "../operations/state";
 import { ensurePrerequisites } from "../prerequisites/ensure";

@@ -5,6 +5,7 @@ import type { Operation } from "../generated/prisma/client";
 import { recordPresentedHostKey } from "../hosts/host-key";
 import type { THostConnectionInfo } from "../hosts/ssh-target";
 import { logStreamKey, seqOfEntryId } from "../logs/line";
+import { recoverUnpersistedLines } from "../logs/recover";
 import { LogWriter } from "../logs/writer";
 import { HostKeyError, type SshTarget } from "../ssh";
 import { transition } from "./state";
@@ -30,13 +31,7 @@ export async function startOperationRun(
 ): Promise<{ op: Operation; log: LogWriter } | null> {
   const op = await db().operation.findUnique({ where: { id: operationId } });
   if (!op || (op.status !== "queued" && op.status !== "running")) return null;
-  const log = new LogWriter({
-    operationId,
-    redis,
-    db: db(),
-    ...(await lastWritten(redis, operationId, op.lineCount)),
-    streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
-  });
+  const log = await openLog(operationId, redis, op.lineCount);
   if (op.status === "queued") await transition(db(), operationId, "queued", "running");
   log.status("running");
   return { op, log };
@@ -57,17 +52,26 @@ export function credentialSecrets(target: SshTarget): string[] {
   return [...own, ...(target.jump ? credentialSecrets(target.jump) : [])].filter(Boolean);
 }
 
+/**
+ * A writer that continues an operation's log: first the lines an earlier worker published but did
+ * not live to store are copied into PostgreSQL, then numbering goes on after the last line.
+ */
+async function openLog(operationId: string, redis: Redis, persisted: number): Promise<LogWriter> {
+  const recovered = await recoverUnpersistedLines(redis, db(), operationId, persisted);
+  return new LogWriter({
+    operationId,
+    redis,
+    db: db(),
+    ...(await lastWritten(redis, operationId, persisted + recovered)),
+    streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
+  });
+}
+
 /** A log writer that continues an operation's log outside a run (e.g. a note when it is cancelled while queued). */
 export async function continueLog(operationId: string, redis: Redis): Promise<LogWriter> {
   const op = await db().operation.findUniqueOrThrow({
     where: { id: operationId },
     select: { lineCount: true },
   });
-  return new LogWriter({
-    operationId,
-    redis,
-    db: db(),
-    ...(await lastWritten(redis, operationId, op.lineCount)),
-    streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
-  });
+  return openLog(operationId, redis, op.lineCount);
 }

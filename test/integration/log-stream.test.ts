@@ -119,6 +119,70 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     expect(seqs(resumed)).toEqual(Array.from({ length: 50 }, (_, i) => i + 251));
   });
 
+  it("publishes a burst of lines as one stream entry whose id is its last line", async () => {
+    const id = await newOperation();
+    const log = writer(id);
+    log.status("running");
+    for (let i = 1; i <= 40; i++) log.line("stdout", `line ${i}`);
+    log.status("blocked", "waiting");
+    log.line("stdout", "line 41");
+    await log.close();
+    const ids = (await redis.xrange(logStreamKey(id), "-", "+")).map(([entryId]) => entryId);
+    expect(ids).toEqual(["0-1", "40-0", "40-1", "41-0"]);
+  });
+
+  it("resumes a viewer after a line in the middle of a stream entry, with stages kept", async () => {
+    const id = await newOperation();
+    const log = writer(id);
+    log.stage = "build";
+    for (let i = 1; i <= 2500; i++) log.line("stdout", `line ${i}`);
+    log.status("succeeded");
+    await log.close();
+    const events = await collect(
+      followLog({
+        operationId: id,
+        afterSeq: 1234,
+        signal: new AbortController().signal,
+        db: db(),
+        openReader,
+      }),
+    );
+    expect(seqs(events)).toEqual(Array.from({ length: 1266 }, (_, i) => i + 1235));
+    expect(events[0]).toMatchObject({ type: "line", line: { seq: 1235, text: "line 1235", stage: "build" } });
+    const stored = await db().logLine.findUniqueOrThrow({
+      where: { operationId_seq: { operationId: id, seq: 2500 } },
+    });
+    expect(stored).toMatchObject({ text: "line 2500", stage: "build", stream: "stdout" });
+  });
+
+  it("keeps every line of a flood that outruns PostgreSQL, holding a bounded number in memory", async () => {
+    const id = await newOperation();
+    const log = new LogWriter({
+      operationId: id,
+      redis,
+      db: db(),
+      afterSeq: 0,
+      streamTtlSeconds: 60,
+      maxBacklog: 2000,
+      flushBatchSize: 500,
+    });
+    let peak = 0;
+    for (let i = 1; i <= 30_000; i++) {
+      log.line("stdout", `flood ${i}`);
+      if (i % 500 === 0) await new Promise((r) => setImmediate(r));
+      peak = Math.max(peak, log.backlog);
+    }
+    await log.close();
+    const count = await db().logLine.count({ where: { operationId: id } });
+    const last = await db().logLine.findFirstOrThrow({
+      where: { operationId: id },
+      orderBy: { seq: "desc" },
+    });
+    expect(count).toBe(30_000);
+    expect(last).toMatchObject({ seq: 30_000, text: "flood 30000" });
+    expect(peak).toBeLessThan(5000);
+  });
+
   it("serves a finished operation from PostgreSQL once its stream has expired", async () => {
     const id = await newOperation();
     const log = writer(id);

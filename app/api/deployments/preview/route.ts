@@ -14,9 +14,12 @@ export const dynamic = "force-dynamic";
 // POST /api/deployments/preview {spec} - the Review step: fit check, exact commands, warnings. Changes nothing.
 export async function POST(request: Request): Promise<Response> {
   return respond(async () => {
-    const body = (await jsonBody(request)) as { spec?: unknown } | null;
-    if (!body || typeof body !== "object" || !("spec" in body))
-      throw new AppError("validation", "The body must be {spec}");
-    return Response.json(await previewDeployment(body.spec));
+    const body = ZPreviewBody.safeParse(await jsonBody(request));
+    if (!body.success)
+      throw new AppError(
+        "validation",
+        "The body must be {spec, paramsBillion?} with paramsBillion from 0.01 to 10000",
+      );
+    return Response.json(await previewDeployment(body.data.spec, { paramsBillion: body.data.paramsBillion }));
   });
 }

@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
-import { followOperationLog } from "@/lib/operations/follow-operation-log";
+import type { TFollowRun } from "@/lib/logs/follow";
+import { followOperationLogRuns } from "@/lib/operations/follow-operation-log";
 import { getOperation } from "@/lib/operations/get-operation";
 import { respond } from "../../../_lib/respond";
 
@@ -10,6 +11,17 @@ function afterSeq(request: Request): number {
   const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after") ?? "0";
   if (!/^\d{1,9}$/.test(raw)) throw new AppError("validation", "`after` must be a line number");
   return Number(raw);
+}
+
+/** One write for a whole run of lines: an event per line, each with its id for Last-Event-ID. */
+function eventText(event: TFollowRun): string {
+  if (event.type === "heartbeat") return ": heartbeat\n\n";
+  if (event.type === "status")
+    return `id: ${event.seq}\nevent: status\ndata: ${JSON.stringify({ status: event.status, error: event.error })}\n\n`;
+  let text = "";
+  for (let i = 0; i < event.json.length; i++)
+    text += `id: ${event.first + i}\nevent: line\ndata: ${event.json[i]}\n\n`;
+  return text;
 }
 
 // GET /api/operations/:id/events - the operation's log as Server-Sent Events, live while it runs
@@ -23,31 +35,32 @@ export async function GET(
     await getOperation(id);
     const abort = new AbortController();
     request.signal.addEventListener("abort", () => abort.abort(), { once: true });
+    const events = followOperationLogRuns(id, after, abort.signal);
     const encoder = new TextEncoder();
+    // Pulled: the log is read from Redis only as fast as the browser takes it, so a slow viewer
+    // holds one run in memory, not the whole backlog.
     const body = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        const send = (text: string) => controller.enqueue(encoder.encode(text));
-        send("retry: 2000\n\n");
+      start(controller) {
+        controller.enqueue(encoder.encode("retry: 2000\n\n"));
+      },
+      async pull(controller) {
         try {
-          for await (const event of followOperationLog(id, after, abort.signal)) {
-            if (event.type === "heartbeat") send(": heartbeat\n\n");
-            else if (event.type === "line")
-              send(`id: ${event.line.seq}\nevent: line\ndata: ${JSON.stringify(event.line)}\n\n`);
-            else
-              send(
-                `id: ${event.seq}\nevent: status\ndata: ${JSON.stringify({ status: event.status, error: event.error })}\n\n`,
-              );
-          }
-          send("event: end\ndata: {}\n\n");
+          const next = await events.next();
+          if (next.done) {
+            controller.enqueue(encoder.encode("event: end\ndata: {}\n\n"));
+            controller.close();
+          } else controller.enqueue(encoder.encode(eventText(next.value)));
         } catch (err) {
-          if (!abort.signal.aborted)
-            send(`event: failure\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
-        } finally {
-          if (!abort.signal.aborted) controller.close();
+          if (abort.signal.aborted) return;
+          controller.enqueue(
+            encoder.encode(`event: failure\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`),
+          );
+          controller.close();
         }
       },
       cancel() {
         abort.abort();
+        events.return(undefined).catch(() => undefined);
       },
     });
     return new Response(body, {

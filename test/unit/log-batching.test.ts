@@ -1,0 +1,293 @@
+import type { Redis } from "ioredis";
+import { describe, expect, it } from "vitest";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { followLog, followLogRuns, type TFollowEvent } from "@/lib/logs/follow";
+import { decodeLogEntry, lineJson, linesEntryFields, type TLogLine } from "@/lib/logs/line";
+import { maskSecrets } from "@/lib/logs/mask";
+import { LogWriter, maskLines } from "@/lib/logs/writer";
+
+type TEntry = [string, string[]];
+const idParts = (id: string) => id.split("-").map(Number) as [number, number];
+const after = (a: string, b: string) => {
+  const [a1, a2] = idParts(a);
+  const [b1, b2] = idParts(b);
+  return a1 > b1 || (a1 === b1 && a2 > b2);
+};
+
+/** Just enough of a Redis stream for the writer and the follower, ids checked as Redis does. */
+class FakeStream {
+  entries: TEntry[] = [];
+  async xadd(_key: string, id: string, ...fields: string[]): Promise<string> {
+    const last = this.entries.at(-1);
+    if (last && !after(id, last[0])) throw new Error(`ERR id ${id} is not greater than ${last[0]}`);
+    this.entries.push([id, fields]);
+    return id;
+  }
+  async xrange(_key: string, start: string, end: string): Promise<TEntry[]> {
+    return this.entries.filter(([id]) => !after(start, id) && !after(id, end));
+  }
+  async xread(...args: (string | number)[]): Promise<[string, TEntry[]][] | null> {
+    const count = Number(args[1]);
+    const cursor = String(args.at(-1));
+    const found = this.entries.filter(([id]) => after(id, cursor)).slice(0, count);
+    return found.length > 0 ? [["key", found]] : null;
+  }
+  async exists(): Promise<number> {
+    return this.entries.length > 0 ? 1 : 0;
+  }
+  async expire(): Promise<number> {
+    return 1;
+  }
+  disconnect(): void {}
+}
+
+/** The PostgreSQL side: rows from the writer's INSERT (its JSON parameter), an operation's status. */
+function fakeDb(opts: { insertDelayMs?: number } = {}) {
+  const rows: TLogLine[] = [];
+  const state = { status: "running", lineCount: 0, inserts: 0 };
+  const db = {
+    $executeRaw: (_sql: TemplateStringsArray, ...values: unknown[]) => ({ insert: values[1] as string }),
+    operation: {
+      update: (args: { data: { lineCount: number } }) => ({ lineCount: args.data.lineCount }),
+      findUniqueOrThrow: async () => ({ status: state.status, error: null }),
+    },
+    logLine: {
+      findMany: async (args: { where: { seq: { gt: number } }; take: number }) =>
+        rows
+          .filter((r) => r.seq > args.where.seq.gt)
+          .slice(0, args.take)
+          .map((r) => ({ ...r, at: new Date(r.at), stage: r.stage ?? null })),
+    },
+    $transaction: async (ops: ({ insert: string } | { lineCount: number })[]) => {
+      if (opts.insertDelayMs) await new Promise((r) => setTimeout(r, opts.insertDelayMs));
+      for (const op of ops) {
+        if ("insert" in op) {
+          state.inserts += 1;
+          for (const row of JSON.parse(op.insert) as TLogLine[])
+            if (!rows.some((r) => r.seq === row.seq)) rows.push(row);
+        } else state.lineCount = op.lineCount;
+      }
+    },
+  };
+  return { db: db as unknown as PrismaClient, rows, state };
+}
+
+function setup(
+  opts: {
+    afterSeq?: number;
+    maxBacklog?: number;
+    publishBatchSize?: number;
+    flushBatchSize?: number;
+    insertDelayMs?: number;
+  } = {},
+) {
+  const stream = new FakeStream();
+  const pg = fakeDb({ ...(opts.insertDelayMs ? { insertDelayMs: opts.insertDelayMs } : {}) });
+  const log = new LogWriter({
+    operationId: "op1",
+    redis: stream as unknown as Redis,
+    db: pg.db,
+    afterSeq: opts.afterSeq ?? 0,
+    streamTtlSeconds: 60,
+    flushIntervalMs: 5,
+    ...(opts.maxBacklog ? { maxBacklog: opts.maxBacklog } : {}),
+    ...(opts.publishBatchSize ? { publishBatchSize: opts.publishBatchSize } : {}),
+    ...(opts.flushBatchSize ? { flushBatchSize: opts.flushBatchSize } : {}),
+    secrets: ["s3cr3t-pw"],
+  });
+  const follow = (afterSeq: number) =>
+    followLog({
+      operationId: "op1",
+      afterSeq,
+      signal: new AbortController().signal,
+      db: pg.db,
+      openReader: () => stream as unknown as Redis,
+      heartbeatMs: 1,
+    });
+  return { stream, pg, log, follow };
+}
+
+async function collect(gen: AsyncGenerator<TFollowEvent>): Promise<TFollowEvent[]> {
+  const events: TFollowEvent[] = [];
+  for await (const e of gen) events.push(e);
+  return events;
+}
+const seqs = (events: TFollowEvent[]) => events.flatMap((e) => (e.type === "line" ? [e.line.seq] : []));
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe("log lines in batches: one stream entry per burst, id = its last line", () => {
+  it("encodes a line exactly as JSON.stringify does", () => {
+    const lines: TLogLine[] = [
+      {
+        seq: 1,
+        stream: "stdout",
+        text: 'quote " backslash \\ tab \t nl \n é ✓ \u2028',
+        at: "2026-01-01T00:00:00.000Z",
+      },
+      { seq: 2, stream: "system", text: "", at: "2026-01-01T00:00:00.001Z", stage: 'build "x"' },
+    ];
+    for (const line of lines) expect(lineJson(line)).toBe(JSON.stringify(line));
+  });
+
+  it("decodes a batch entry and refuses one whose line count does not match its id", () => {
+    const json = [1, 2, 3].map((seq) =>
+      lineJson({ seq: seq + 9, stream: "stdout", text: `l${seq}`, at: "t" }),
+    );
+    expect(decodeLogEntry("12-0", linesEntryFields(10, json))).toEqual({ type: "lines", first: 10, json });
+    expect(decodeLogEntry("13-0", linesEntryFields(10, json))).toBeUndefined();
+    // One line per entry, as older workers wrote it.
+    const legacy = decodeLogEntry("4-0", [
+      "type",
+      "line",
+      "stream",
+      "stderr",
+      "text",
+      "x",
+      "at",
+      "t",
+      "stage",
+      "s",
+    ]);
+    expect(legacy).toEqual({
+      type: "lines",
+      first: 4,
+      json: [JSON.stringify({ seq: 4, stream: "stderr", text: "x", at: "t", stage: "s" })],
+    });
+  });
+
+  it("masks a batch of lines exactly as it masks each line alone", () => {
+    const secrets = ["s3cr3t-pw", "it's-a-secret", "multi\nline-secret"];
+    const texts = [
+      "Authorization:",
+      "Bearer abcdef",
+      "--token",
+      "value-after-flag",
+      "https://user",
+      ":pw@host",
+      "HF_TOKEN=",
+      "x",
+      "'s-a-secret and s3cr3t-pw",
+      "it",
+      "'quoted start",
+      "curl -H 'Authorization: Bearer sk-123' http://a:b@h/ --api-key=k1 hf_abcdefghijklmnopqrstuvwxyz",
+      "a line with\na newline and multi\nline-secret",
+      "",
+      "plain",
+    ];
+    expect(maskLines(texts, secrets)).toEqual(texts.map((t) => maskSecrets(t, secrets)));
+    expect(maskLines(["plain", "text"], [])).toEqual(["plain", "text"]);
+  });
+
+  it("publishes a burst as one entry, statuses in between, ids strictly increasing", async () => {
+    const { stream, log } = setup();
+    log.status("running");
+    for (let i = 1; i <= 5; i++) log.line("stdout", `a${i}`);
+    log.status("blocked", "waiting");
+    log.line("stderr", "b1 s3cr3t-pw");
+    await log.close();
+    log.status("succeeded");
+    await log.close();
+    expect(stream.entries.map(([id]) => id)).toEqual(["0-1", "5-0", "5-1", "6-0", "6-1"]);
+    const batch = decodeLogEntry(...(stream.entries[1] as TEntry));
+    expect(batch).toMatchObject({ type: "lines", first: 1 });
+    expect(JSON.stringify(stream.entries)).not.toContain("s3cr3t-pw");
+    expect(log.lastSeq).toBe(6);
+  });
+
+  it("splits a flood into entries of at most publishBatchSize lines", async () => {
+    const { stream, log, pg } = setup({ publishBatchSize: 100 });
+    for (let i = 1; i <= 250; i++) log.line("stdout", `l${i}`);
+    await log.close();
+    expect(stream.entries.map(([id]) => id)).toEqual(["100-0", "200-0", "250-0"]);
+    expect(pg.rows.map((r) => r.seq)).toEqual(range(1, 250));
+    expect(pg.state.lineCount).toBe(250);
+  });
+
+  it("lets a viewer resume after a line in the middle of a batch, nothing lost or repeated", async () => {
+    const { log, follow, pg } = setup();
+    log.stage = "install";
+    for (let i = 1; i <= 300; i++) log.line("stdout", `line ${i}`);
+    log.stage = undefined;
+    log.status("blocked", "needs sudo");
+    log.line("system", "after");
+    log.status("succeeded");
+    await log.close();
+    pg.state.status = "running";
+    const live = collect(follow(137));
+    const events = await live;
+    expect(seqs(events)).toEqual(range(138, 301));
+    expect(events.find((e) => e.type === "line")).toMatchObject({
+      line: { seq: 138, text: "line 138", stage: "install" },
+    });
+    // The "blocked" entry is history (the operation runs on); the final status ends the follow.
+    expect(events.filter((e) => e.type === "status")).toEqual([
+      { type: "status", seq: 301, status: "succeeded", error: null },
+    ]);
+  });
+
+  it("yields runs of lines to the relay, split only at status changes", async () => {
+    const { log, pg, stream } = setup({ publishBatchSize: 10 });
+    for (let i = 1; i <= 25; i++) log.line("stdout", `l${i}`);
+    log.status("running");
+    for (let i = 26; i <= 30; i++) log.line("stdout", `l${i}`);
+    log.status("failed", "boom");
+    await log.close();
+    pg.state.status = "running";
+    const runs = [];
+    for await (const run of followLogRuns({
+      operationId: "op1",
+      afterSeq: 3,
+      signal: new AbortController().signal,
+      db: pg.db,
+      openReader: () => stream as unknown as Redis,
+    }))
+      runs.push(
+        run.type === "lines"
+          ? `${run.first}+${run.json.length}`
+          : run.type === "status"
+            ? run.status
+            : run.type,
+      );
+    expect(runs).toEqual(["4+22", "running", "26+5", "failed"]);
+  });
+
+  it("keeps all lines while PostgreSQL lags, holding in memory no more than the backlog limit", async () => {
+    const { log, pg, stream } = setup({
+      maxBacklog: 400,
+      publishBatchSize: 50,
+      flushBatchSize: 200,
+      insertDelayMs: 20,
+    });
+    let peak = 0;
+    for (let i = 1; i <= 5000; i++) {
+      log.line("stdout", `line ${i}`);
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+      peak = Math.max(peak, log.backlog);
+    }
+    expect(log.unpersisted).toBeGreaterThan(400);
+    await log.close();
+    expect(pg.rows.map((r) => r.seq)).toEqual(range(1, 5000));
+    expect(pg.rows[4999]?.text).toBe("line 5000");
+    expect(pg.state.lineCount).toBe(5000);
+    expect(stream.entries).toHaveLength(100);
+    // Half the limit waiting for PostgreSQL, a batch being inserted, a burst being published.
+    expect(peak).toBeLessThanOrEqual(200 + 200 + 100);
+  });
+
+  it("serves a finished operation from PostgreSQL a page at a time", async () => {
+    const { log, follow, pg } = setup();
+    for (let i = 1; i <= 12_000; i++) log.line("stdout", `l${i}`);
+    await log.close();
+    pg.state.status = "succeeded";
+    const events = await collect(follow(10));
+    expect(seqs(events)).toEqual(range(11, 12_000));
+    expect(events.at(-1)).toEqual({ type: "status", seq: 12_000, status: "succeeded", error: null });
+  });
+
+  it("continues after the last line of a previous run", async () => {
+    const { log, stream } = setup({ afterSeq: 41 });
+    log.line("system", "retrying");
+    await log.close();
+    expect(stream.entries.map(([id]) => id)).toEqual(["42-0"]);
+  });
+});
