@@ -177,7 +177,7 @@ export function stopCommand(
   return inDeploymentDir(
     deployPath,
     deploymentId,
-    `touch "$dir/${FILES.stop}"\nif [ -f "$dir/${FILES.supervisorPid}" ]; then kill -TERM -- "-$(cat "$dir/${FILES.supervisorPid}")" 2>/dev/null || true; fi`,
+    `touch "$dir/${FILES.stop}"\nif [ -f "$dir/${FILES.supervisorPid}" ]; then kill -TERM "-$(cat "$dir/${FILES.supervisorPid}")" 2>/dev/null || true; fi`,
   );
 }
 

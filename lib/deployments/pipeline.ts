@@ -79,9 +79,9 @@ export function killStageGroupCommand(dirId: string): RemoteCommand {
         'case $g in ""|*[!0-9]*) exit 0 ;; esac',
         // Not our own group: this command runs in a session of its own.
         'read -r _ _ _ _ own _ < /proc/$$/stat; [ "$g" = "$own" ] && exit 0',
-        'kill -TERM -- "-$g" 2>/dev/null || exit 0',
-        'i=0; while kill -0 -- "-$g" 2>/dev/null && [ $i -lt 10 ]; do sleep 0.5; i=$((i+1)); done',
-        'kill -KILL -- "-$g" 2>/dev/null || true',
+        'kill -TERM "-$g" 2>/dev/null || exit 0',
+        'i=0; while kill -0 "-$g" 2>/dev/null && [ $i -lt 10 ]; do sleep 0.5; i=$((i+1)); done',
+        'kill -KILL "-$g" 2>/dev/null || true',
         'echo "stopped process group $g"',
       ].join("\n"),
       "sh",

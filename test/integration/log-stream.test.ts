@@ -100,6 +100,8 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     const log = writer(id);
     log.status("running");
     for (let i = 1; i <= 300; i++) log.line("stdout", `line ${i}`);
+    // As a run does: the operation's row ends first, then its final entry goes to the stream.
+    await db().operation.update({ where: { id }, data: { status: "succeeded" } });
     log.status("succeeded");
     await log.close();
     const all = await collect(
@@ -136,6 +138,8 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     const log = writer(id);
     log.stage = "build";
     for (let i = 1; i <= 2500; i++) log.line("stdout", `line ${i}`);
+    // As a run does: the operation's row ends first, then its final entry goes to the stream.
+    await db().operation.update({ where: { id }, data: { status: "succeeded" } });
     log.status("succeeded");
     await log.close();
     const events = await collect(
