@@ -59,6 +59,15 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         <div className="grid justify-items-end gap-2">
           <div className="flex flex-wrap items-start justify-end gap-2">
             {!host.disabled && <CheckHostButton hostId={host.id} />}
+            {!host.disabled && (
+              <Link
+                href={`/deployments/new?host=${host.id}`}
+                className={buttonClass.accent}
+                data-testid="deploy-to-host"
+              >
+                Deploy to this host
+              </Link>
+            )}
             <Link
               href={`/hosts/${host.id}/prerequisites${prereq ? `?profile=${encodeURIComponent(prereq.profile)}` : ""}`}
               className={buttonClass.secondary}
