@@ -150,6 +150,41 @@ describe("deploy vLLM with pip from the fixture index", () => {
   });
 });
 
+describe("retry", () => {
+  it("a deployment that failed at fetch-model resumes there after the operator fixes the host, keeping earlier stages", async () => {
+    const folder = "/home/deploy/models/arrives-later";
+    const spec = fixturePipSpec(ids.a, index, await freePort(), { model: { source: "path", path: folder } });
+    const { id, operationId } = await createViaApi(spec);
+    const failed = await waitFor(id, ended, 120_000);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/^Fetch the model: /);
+    const failedStage = failed.stages.find((s) => s.name === "fetch-model");
+    expect(failedStage?.status).toBe("failed");
+    const installBefore = failed.stages.find((s) => s.name === "install-runtime");
+    expect(installBefore?.status).toBe("succeeded");
+    const lines = await storedLog(operationId);
+    expect(
+      lines.some(
+        (l) => l.stage === "fetch-model" && l.text.includes(`No config.json in the model folder ${folder}`),
+      ),
+    ).toBe(true);
+
+    await putModelOnHost(hostA, folder);
+    const res = await api(`/api/deployments/${id}/retry`, { method: "POST" });
+    expect(res.status).toBe(202);
+    const dep = await waitFor(id, ended, 120_000);
+    expect(dep.status, dep.error ?? "").toBe("running");
+    const installAfter = dep.stages.find((s) => s.name === "install-runtime");
+    // Not run again: same times as before the retry.
+    expect(installAfter).toEqual(installBefore);
+    expect(dep.stages.find((s) => s.name === "fetch-model")?.status).toBe("succeeded");
+    const all = await expectContiguous(operationId);
+    expect(all.some((l) => /Retrying from fetch-model; finished stages are kept/.test(l.text))).toBe(true);
+    // A running deployment cannot be retried.
+    expect((await api(`/api/deployments/${id}/retry`, { method: "POST" })).status).toBe(409);
+  }, 300_000);
+});
+
 describe("one deployment at a time per host; hosts in parallel", () => {
   it("a second deployment to the same host waits in line with its position; different hosts deploy at once", async () => {
     index.slowDownloadMs = 3000;
