@@ -239,12 +239,14 @@ describe("live log viewer in a real browser", () => {
 
     // The end: lines after the reconnect still arrive, then the final status.
     log.line("stdout", "done");
-    log.status("succeeded");
     await log.close();
+    // As a run does: the operation's row ends first, then its final entry goes to the stream.
     await db().operation.update({
       where: { id: op.id },
-      data: { status: "succeeded", finishedAt: new Date() },
+      data: { status: "succeeded", finishedAt: new Date(), lineCount: 14 },
     });
+    log.status("succeeded");
+    await log.close();
     await page.waitForSelector("[data-testid=operation-status][data-status=succeeded]", { timeout: 15_000 });
     expect(await renderedSeqs(page)).toEqual(seqsUpTo(14));
     expect(await page.textContent("[data-testid=log-line][data-seq='14']")).toBe("14done");
