@@ -1,13 +1,5 @@
+import { TONE } from "@/components/ui/status-badge";
 import type { TDeploymentStatus, TStageStatus } from "@/lib/deployments/view";
-
-const TONE = {
-  neutral: "bg-slate-100 text-slate-600 ring-slate-300",
-  busy: "bg-sky-50 text-sky-700 ring-sky-300",
-  good: "bg-emerald-50 text-emerald-700 ring-emerald-300",
-  bad: "bg-rose-50 text-rose-700 ring-rose-300",
-  needsYou: "bg-amber-400 text-amber-950 ring-amber-500",
-  off: "bg-white text-slate-500 ring-slate-300",
-} as const;
 
 const DEPLOYMENT: Record<TDeploymentStatus, { label: string; tone: keyof typeof TONE; hint: string }> = {
   queued: {

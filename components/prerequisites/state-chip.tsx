@@ -1,10 +1,4 @@
-const TONE = {
-  good: "bg-emerald-50 text-emerald-700 ring-emerald-300",
-  warn: "bg-amber-50 text-amber-800 ring-amber-300",
-  bad: "bg-rose-50 text-rose-700 ring-rose-300",
-  needsYou: "bg-amber-400 text-amber-950 ring-amber-500",
-  neutral: "bg-slate-100 text-slate-600 ring-slate-300",
-} as const;
+import { TONE } from "@/components/ui/status-badge";
 
 const STATES: Record<string, { label: string; tone: keyof typeof TONE; hint: string }> = {
   ok: { label: "ok", tone: "good", hint: "Installed and working" },

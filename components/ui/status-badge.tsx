@@ -3,7 +3,8 @@ import type { TOperationStatus } from "@/lib/logs/line";
 
 type TBadgeStatus = THostStatus | TOperationStatus;
 
-const TONE = {
+/** The badge colours, shared by every status chip in the panel. */
+export const TONE = {
   neutral: "bg-slate-100 text-slate-600 ring-slate-300",
   busy: "bg-sky-50 text-sky-700 ring-sky-300",
   good: "bg-emerald-50 text-emerald-700 ring-emerald-300",

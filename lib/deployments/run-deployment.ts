@@ -9,7 +9,7 @@ import { credentialSecrets, rememberPresentedKey, startOperationRun } from "../o
 import { transition } from "../operations/state";
 import { ensurePrerequisites } from "../prerequisites/ensure";
 import type { TPrereqProfileId } from "../prerequisites/profiles";
-import type { TPrereqResult } from "../prerequisites/result";
+import { emptyPrereqResult, type TPrereqResult } from "../prerequisites/result";
 import { HostKeyError, type RemoteCommand, type SshConnection, SshError, type SshPool } from "../ssh";
 import { deploymentSteps, stopCommand } from "./commands";
 import { fitCheck } from "./fit";
@@ -322,16 +322,7 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     if (!done("prerequisites")) {
       await begin("prerequisites");
       const profileId = profileFor(spec, facts);
-      const result: TPrereqResult = {
-        profile: profileId,
-        mode: "install",
-        family: null,
-        report: null,
-        installed: [],
-        reinstalled: [],
-        blocked: null,
-        unsupported: null,
-      };
+      const result = emptyPrereqResult(profileId, "install");
       const outcome = await ensurePrerequisites(conn, { facts, profileId, mode: "install", log, result });
       await db().host.update({
         where: { id: host.id },

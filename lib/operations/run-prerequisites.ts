@@ -6,7 +6,7 @@ import { gatherFacts } from "../hosts/gather-facts";
 import { hostConnectionInfo } from "../hosts/ssh-target";
 import { ensurePrerequisites } from "../prerequisites/ensure";
 import { isPrereqProfileId, PREREQ_PROFILES } from "../prerequisites/profiles";
-import type { TPrereqMode, TPrereqResult } from "../prerequisites/result";
+import { emptyPrereqResult, type TPrereqMode, type TPrereqResult } from "../prerequisites/result";
 import { HostKeyError, SshError, type SshPool } from "../ssh";
 import { credentialSecrets, rememberPresentedKey, startOperationRun } from "./runner";
 import { transition } from "./state";
@@ -30,16 +30,7 @@ export async function runPrerequisites(
   const mode: TPrereqMode = params.mode === "install" ? "install" : "check";
   const profile = PREREQ_PROFILES[profileId];
   const info = await hostConnectionInfo(op.hostId);
-  const result: TPrereqResult = {
-    profile: profileId,
-    mode,
-    family: null,
-    report: null,
-    installed: [],
-    reinstalled: [],
-    blocked: null,
-    unsupported: null,
-  };
+  const result = emptyPrereqResult(profileId, mode);
   let outcome: TOutcome;
   try {
     if (!info) throw new Error("The host was deleted");

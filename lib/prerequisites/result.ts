@@ -30,3 +30,17 @@ export interface TPrereqResult {
   /** A distribution WebOps has no package names for: reported, never guessed. */
   unsupported: { os: string; packageManager: string | null } | null;
 }
+
+/** A result before anything has been checked. */
+export function emptyPrereqResult(profile: TPrereqResult["profile"], mode: TPrereqMode): TPrereqResult {
+  return {
+    profile,
+    mode,
+    family: null,
+    report: null,
+    installed: [],
+    reinstalled: [],
+    blocked: null,
+    unsupported: null,
+  };
+}

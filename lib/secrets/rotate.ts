@@ -25,52 +25,62 @@ export interface TRotation {
  * Re-seals every stored secret under `next`, in one transaction: either all move or none do.
  * Values already sealed under `next` are left alone, so running it again finishes an interrupted run.
  */
+/**
+ * The re-sealed columns of one row (values already under `next` are counted and left alone).
+ * Each context binds its value to the row and field it was sealed for.
+ */
+function resealRow<C extends string>(
+  row: Record<C, string | null>,
+  fields: readonly { column: C; context: string }[],
+  keys: { current: MasterKey; next: MasterKey },
+  outcome: TRotation,
+): Partial<Record<C, string>> {
+  const data: Partial<Record<C, string>> = {};
+  for (const { column, context } of fields) {
+    const sealed = row[column];
+    if (sealed === null) continue;
+    if (sealedKeyId(sealed) === keys.next.id) {
+      outcome.alreadyNew += 1;
+      continue;
+    }
+    data[column] = seal(keys.next, unseal(keys.current, sealed, context), context);
+    outcome.resealed += 1;
+  }
+  if (Object.keys(data).length > 0) outcome.rows += 1;
+  return data;
+}
+
+/**
+ * Re-seals every stored secret under `next`, in one transaction: either all move or none do.
+ * Values already sealed under `next` are left alone, so running it again finishes an interrupted run.
+ */
 export async function resealAll(db: PrismaClient, current: MasterKey, next: MasterKey): Promise<TRotation> {
+  const keys = { current, next };
   return db.$transaction(
     async (tx) => {
+      const outcome: TRotation = { rows: 0, resealed: 0, alreadyNew: 0 };
       const hosts = await tx.host.findMany({
         select: { id: true, privateKeySealed: true, passphraseSealed: true, passwordSealed: true },
       });
-      const outcome: TRotation = { rows: 0, resealed: 0, alreadyNew: 0 };
       for (const host of hosts) {
-        const data: Record<string, string> = {};
-        for (const { column, field } of HOST_FIELDS) {
-          const sealed = host[column];
-          if (sealed === null) continue;
-          if (sealedKeyId(sealed) === next.id) {
-            outcome.alreadyNew += 1;
-            continue;
-          }
-          const context = hostSecretContext(host.id, field);
-          data[column] = seal(next, unseal(current, sealed, context), context);
-          outcome.resealed += 1;
-        }
-        if (Object.keys(data).length > 0) {
-          await tx.host.update({ where: { id: host.id }, data });
-          outcome.rows += 1;
-        }
+        const fields = HOST_FIELDS.map((f) => ({
+          column: f.column,
+          context: hostSecretContext(host.id, f.field),
+        }));
+        const data = resealRow(host, fields, keys, outcome);
+        if (Object.keys(data).length > 0) await tx.host.update({ where: { id: host.id }, data });
       }
       const deployments = await tx.deployment.findMany({
         where: { OR: [{ apiKeySealed: { not: null } }, { hfTokenSealed: { not: null } }] },
         select: { id: true, apiKeySealed: true, hfTokenSealed: true },
       });
       for (const deployment of deployments) {
-        const data: Record<string, string> = {};
-        for (const { column, field } of DEPLOYMENT_FIELDS) {
-          const sealed = deployment[column];
-          if (sealed === null) continue;
-          if (sealedKeyId(sealed) === next.id) {
-            outcome.alreadyNew += 1;
-            continue;
-          }
-          const context = deploymentSecretContext(deployment.id, field);
-          data[column] = seal(next, unseal(current, sealed, context), context);
-          outcome.resealed += 1;
-        }
-        if (Object.keys(data).length > 0) {
-          await tx.deployment.update({ where: { id: deployment.id }, data });
-          outcome.rows += 1;
-        }
+        const fields = DEPLOYMENT_FIELDS.map((f) => ({
+          column: f.column,
+          context: deploymentSecretContext(deployment.id, f.field),
+        }));
+        const data = resealRow(deployment, fields, keys, outcome);
+        if (Object.keys(data).length > 0) await tx.deployment.update({ where: { id: deployment.id }, data });
       }
       return outcome;
     },

@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { generateMasterKey, type MasterKey, seal, unseal } from "@/lib/secrets/cipher";
-import { hostSecretContext } from "@/lib/secrets/contexts";
+import { deploymentSecretContext, hostSecretContext } from "@/lib/secrets/contexts";
 import { createKeyFile, readKeyFile } from "@/lib/secrets/master-key";
 import { resealAll } from "@/lib/secrets/rotate";
 import { prisma } from "../../scripts/lib/app-processes";
@@ -23,6 +23,7 @@ let dataDir: string;
 const clear = {
   privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
   password: "pw'\"$x",
+  apiKey: "vllm-api-key-123456",
 };
 
 async function admin(sql: string): Promise<void> {
@@ -65,12 +66,25 @@ async function seedHosts(key: MasterKey): Promise<string[]> {
     });
     ids.push(host.id);
   }
+  // A deployment's API key is a stored secret too.
+  const hostId = ids[0] as string;
+  const operation = await client.operation.create({ data: { kind: "deploy", hostId } });
+  const deployment = await client.deployment.create({
+    data: { hostId, operationId: operation.id, spec: {}, specHash: "x", modelName: "m", installMethod: "pip", dirId: "d" },
+  });
+  await client.deployment.update({
+    where: { id: deployment.id },
+    data: { apiKeySealed: seal(key, clear.apiKey, deploymentSecretContext(deployment.id, "apiKey")) },
+  });
   return ids;
 }
 
 async function opensWith(key: MasterKey): Promise<boolean> {
   const hosts = await client.host.findMany();
+  const deployments = await client.deployment.findMany();
   try {
+    for (const d of deployments)
+      expect(unseal(key, d.apiKeySealed ?? "", deploymentSecretContext(d.id, "apiKey"))).toBe(clear.apiKey);
     for (const h of hosts) {
       if (h.privateKeySealed)
         expect(unseal(key, h.privateKeySealed, hostSecretContext(h.id, "privateKey"))).toBe(clear.privateKey);
@@ -107,7 +121,7 @@ describe("rotating the master key", () => {
     await seedHosts(old);
     const { stdout } = await rotate({});
     expect(stdout).toMatch(
-      /re-sealed 3 secret\(s\) of 3 host\(s\) under master key [0-9a-f]{16} \(was [0-9a-f]{16}\)/,
+      /re-sealed 4 secret\(s\) in 4 record\(s\) \(hosts, deployments\) under master key [0-9a-f]{16} \(was [0-9a-f]{16}\)/,
     );
     const fresh = readKeyFile(keyFile);
     expect(fresh.id).not.toBe(old.id);
@@ -123,7 +137,7 @@ describe("rotating the master key", () => {
     createKeyFile(`${keyFile}.next`, next);
     await resealAll(client, current, next); // the transaction committed, then the process died
     const { stdout } = await rotate({});
-    expect(stdout).toMatch(/re-sealed 0 secret\(s\) of 0 host\(s\).*; 3 already were/);
+    expect(stdout).toMatch(/re-sealed 0 secret\(s\) in 0 record\(s\).*; 4 already were/);
     expect(readKeyFile(keyFile).id).toBe(next.id);
     expect(await opensWith(next)).toBe(true);
   });

@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
-import { chown, readdir, readFile } from "node:fs/promises";
-import { createServer } from "node:net";
+import { chown, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import {
   startFixtureIndex,
 } from "../fixtures/vllm";
 import { startTestHost, type TestHost } from "../hosts";
+import { freePort, ownerIds } from "../support/deployments";
 
 // The vLLM test fixtures against a real `ready` test host, offline: pip installs the stand-in wheel
 // from the loopback index, and `vllm serve` answers like vLLM's OpenAI-compatible server.
@@ -52,27 +52,9 @@ async function run(program: string, args: string[], timeoutMs = 60_000) {
   return { ...result, lines, output: lines.join("\n") };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-async function deployIds(): Promise<[number, number]> {
-  const passwd = await readFile(join(host.rootDir, "etc/passwd"), "utf8");
-  const fields = passwd
-    .split("\n")
-    .find((line) => line.startsWith(`${host.user}:`))
-    ?.split(":");
-  return [Number(fields?.[2]), Number(fields?.[3])];
-}
-
 /** Writes the model folder into the host's root as deploy would own it. */
 async function putModelOnHost(): Promise<number> {
-  const [uid, gid] = await deployIds();
+  const [uid, gid] = await ownerIds(host);
   const local = join(host.rootDir, MODEL_DIR);
   const { bytes } = await makeModelFolder(local);
   for (const dir of ["home/deploy/models", MODEL_DIR.slice(1)])
@@ -259,7 +241,7 @@ describe("vLLM fixtures on a ready test host", () => {
 describe("vLLM source fixture on a ready test host", () => {
   it("clones the tagged repository and builds it offline with CMake, Ninja, numa and OpenMP", async () => {
     const repo = await makeSourceRepo(join(host.rootDir, "home/deploy/src/vllm-fixture"));
-    const [uid, gid] = await deployIds();
+    const [uid, gid] = await ownerIds(host);
     await promisify(execFile)("chown", ["-R", `${uid}:${gid}`, join(host.rootDir, "home/deploy/src")]);
     const clone = await run("git", [
       "clone",

@@ -38,7 +38,8 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function ownerIds(host: TestHost): Promise<[number, number]> {
+/** The uid and gid of the host's SSH user, read from the host's own /etc/passwd. */
+export async function ownerIds(host: TestHost): Promise<[number, number]> {
   const passwd = await readFile(join(host.rootDir, "etc/passwd"), "utf8");
   const fields = passwd
     .split("\n")
