@@ -2,6 +2,7 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import { disconnectDb } from "@/lib/db";
 import { failLostDeployment, runDeployment } from "@/lib/deployments/run-deployment";
 import { env } from "@/lib/env";
+import { endLogRowsPool } from "@/lib/logs/writer";
 import { runHostCheck } from "@/lib/operations/run-host-check";
 import { runPrerequisites } from "@/lib/operations/run-prerequisites";
 import { isJobName, jobSchemas, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
@@ -81,6 +82,7 @@ async function shutdown(signal: string): Promise<void> {
   await worker.close();
   await context.ssh.close();
   logRedis.disconnect();
+  await endLogRowsPool();
   await disconnectDb();
   process.exit(0);
 }

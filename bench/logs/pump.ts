@@ -1,10 +1,11 @@
 // The worker side of the logs benchmark, a process of its own so that its peak memory is the
 // worker's: what a pipeline stage does with a remote command's output. SshConnection.exec on the
 // test host, each line into a LogWriter for an operation the benchmark created, then the final
-// status as a runner writes it. Driven over IPC (the private key never appears in argv).
+// status as a runner writes it; the channel pauses while the writer's backlog is full, as a
+// stage's does. Driven over IPC (the private key never appears in argv).
 import { readFileSync } from "node:fs";
 import { db, disconnectDb } from "../../lib/db";
-import { LogWriter } from "../../lib/logs/writer";
+import { endLogRowsPool, LogWriter } from "../../lib/logs/writer";
 import { createRedis } from "../../lib/redis";
 import { type RemoteCommand, SshConnection, type SshTarget } from "../../lib/ssh";
 
@@ -53,10 +54,14 @@ async function pump(req: TPumpRequest): Promise<TPumpReply> {
     let peakBacklog = 0;
     const cpuBefore = process.cpuUsage();
     const execStartMs = Date.now();
-    const result = await connection.exec(req.command, (stream, text) => {
-      log.line(stream, text);
-      if (log.backlog > peakBacklog) peakBacklog = log.backlog;
-    });
+    const result = await connection.exec(
+      req.command,
+      (stream, text) => {
+        log.line(stream, text);
+        if (log.backlog > peakBacklog) peakBacklog = log.backlog;
+      },
+      { backpressure: () => (log.writable ? undefined : log.whenWritable()) },
+    );
     const execEndMs = Date.now();
     await log.close();
     const closedMs = Date.now();
@@ -84,6 +89,7 @@ async function pump(req: TPumpRequest): Promise<TPumpReply> {
   } finally {
     connection.close();
     redis.disconnect();
+    await endLogRowsPool();
     await disconnectDb();
   }
 }

@@ -1,10 +1,11 @@
 // The services the logs benchmark needs, on ports and in a data folder of its own (never those of
 // `npm start` or the test system): PostgreSQL, Redis, migrations, the production web app.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { createKeyFile } from "../../lib/secrets/master-key";
 import { prisma, startAppProcess, stopAppProcess, waitForHealth } from "../../scripts/lib/app-processes";
+import { buildIfStale } from "../../scripts/lib/build";
 import {
   dropDatabase,
   ensureServicePackages,
@@ -29,42 +30,6 @@ export const BENCH_PORTS = {
   redis: Number(process.env.WEBOPS_BENCH_REDIS_PORT ?? 63829),
   web: Number(process.env.WEBOPS_BENCH_WEB_PORT ?? 3120),
 };
-
-/** The newest modification time among the files a production build depends on. */
-function newestSource(paths: string[]): number {
-  let newest = 0;
-  const visit = (path: string) => {
-    if (!existsSync(path)) return;
-    const stat = statSync(path);
-    if (stat.isDirectory()) {
-      if (path.endsWith("generated")) return;
-      for (const entry of readdirSync(path)) visit(join(path, entry));
-    } else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const path of paths) visit(path);
-  return newest;
-}
-
-/** Builds the web app when the build is older than its sources (as the test setup does). */
-function buildIfStale(env: NodeJS.ProcessEnv): string {
-  const sources = [
-    "app",
-    "components",
-    "lib",
-    "public",
-    "next.config.ts",
-    "package-lock.json",
-    "prisma/schema.prisma",
-  ];
-  const buildId = ".next/BUILD_ID";
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > newestSource(sources))
-    return "web app build was current";
-  execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env,
-  });
-  return "web app built (next build): the build was older than its sources";
-}
 
 export async function startBenchSystem(): Promise<TBenchSystem> {
   const dataDir = resolve(process.env.WEBOPS_BENCH_DATA_DIR ?? ".data/bench-logs");

@@ -253,7 +253,10 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     };
     /** Runs one command in the stage's process group; a non-zero exit fails the stage. */
     const run = async (command: RemoteCommand, what: string): Promise<void> => {
-      const result = await conn.exec(inStageGroup(dep.dirId, command), out);
+      // A flood of output pauses the channel while the log catches up, so the worker's memory stays bounded.
+      const result = await conn.exec(inStageGroup(dep.dirId, command), out, {
+        backpressure: () => (log.writable ? undefined : log.whenWritable()),
+      });
       watch.check();
       if (result.exitCode !== 0)
         throw new StageFailure(

@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import pg from "pg";
+import { databaseUrl } from "../env";
 import type { PrismaClient } from "../generated/prisma/client";
 import {
   decodeLogEntry,
@@ -7,15 +9,61 @@ import {
   linesEntryFields,
   logStreamKey,
   MAX_LINE_LENGTH,
+  type TLogLine,
   type TLogStream,
   type TOperationStatus,
 } from "./line";
 import { maskSecrets } from "./mask";
 
+/** What the writer needs of a `pg.Pool`: one parameterised statement at a time. */
+export interface TLogRowsPool {
+  query(text: string, values: unknown[]): Promise<unknown>;
+}
+
+const globalForPool = globalThis as unknown as { webopsLogRowsPool?: pg.Pool };
+
+/**
+ * The process's PostgreSQL pool for log rows. Rows go through `pg` directly, not Prisma: on
+ * 5000-row batches that costs the worker about 3 µs of CPU per line instead of 7, and PostgreSQL
+ * less than JSON would. Idle connections never keep a process from exiting.
+ */
+export function logRowsPool(): pg.Pool {
+  if (!globalForPool.webopsLogRowsPool) {
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4, allowExitOnIdle: true });
+    // An idle connection that breaks (PostgreSQL restarted) is dropped; the next INSERT reconnects.
+    pool.on("error", () => {});
+    globalForPool.webopsLogRowsPool = pool;
+  }
+  return globalForPool.webopsLogRowsPool;
+}
+
+export async function endLogRowsPool(): Promise<void> {
+  const pool = globalForPool.webopsLogRowsPool;
+  globalForPool.webopsLogRowsPool = undefined;
+  await pool?.end();
+}
+
+/**
+ * One statement per batch, atomic on its own: the rows (seq = $2 + ordinality - 1) and the
+ * operation's lineCount. Rows a killed predecessor already stored are skipped.
+ */
+const INSERT_LINES = `
+  WITH inserted AS (
+    INSERT INTO "LogLine" ("operationId", "seq", "stream", "stage", "text", "at")
+    SELECT $1, $2::int + r.n::int - 1, r.stream, r.stage, r.text, r.at
+    FROM unnest($3::"LogStream"[], $4::text[], $5::timestamp(3)[], $6::text[])
+         WITH ORDINALITY AS r(stream, text, at, stage, n)
+    ON CONFLICT DO NOTHING
+  )
+  UPDATE "Operation" SET "lineCount" = $7 WHERE id = $1`;
+
 interface LogWriterOptions {
   operationId: string;
   redis: Redis;
+  /** Kept for callers; log rows go through `pool`. */
   db: PrismaClient;
+  /** Where log rows are inserted (default: `logRowsPool()`, from DATABASE_URL). */
+  pool?: TLogRowsPool;
   /** Last line already written (0 for a new operation); the writer continues after it. */
   afterSeq: number;
   /** Status entries already written after that line (a resumed run continues their numbering). */
@@ -29,7 +77,7 @@ interface LogWriterOptions {
   publishBatchSize?: number;
   /**
    * Lines held in memory above which `writable` is false (default 50 000). Lines waiting for
-   * PostgreSQL beyond half of it are not held once Redis has them: they are read back from the
+   * PostgreSQL beyond a quarter of it are not held once Redis has them: they are read back from the
    * stream when their turn comes, so a flood faster than PostgreSQL does not fill the worker's memory.
    */
   maxBacklog?: number;
@@ -66,11 +114,19 @@ export function maskLines(texts: readonly string[], secrets: readonly string[]):
   return out;
 }
 
-/** A batch of lines as published: their JSON, one per `\n`; dropped from memory once Redis holds it, in a flood. */
+/** Lines as PostgreSQL gets them, a column each (seq follows from the first line's). */
+interface Columns {
+  streams: TLogStream[];
+  texts: string[];
+  ats: string[];
+  stages: (string | null)[];
+}
+
+/** A batch of lines as published; its columns are dropped from memory once Redis holds it, in a flood. */
 interface Part {
   first: number;
   count: number;
-  json: string | undefined;
+  rows: Columns | undefined;
   taken: boolean;
 }
 
@@ -78,23 +134,23 @@ interface Part {
 class PendingRows {
   first = 0;
   length = 0;
-  /** Lines whose JSON is in memory (the others are read back from Redis when written). */
+  /** Lines whose columns are in memory (the others are read back from Redis when written). */
   held = 0;
   private parts: Part[] = [];
 
-  push(first: number, json: string, count: number): Part {
+  push(first: number, rows: Columns, count: number): Part {
     if (this.length === 0) this.first = first;
-    const part = { first, count, json, taken: false };
+    const part = { first, count, rows, taken: false };
     this.parts.push(part);
     this.length += count;
     this.held += count;
     return part;
   }
 
-  /** Forgets a part's JSON (Redis has it); `take` callers read it back. */
+  /** Forgets a part's columns (Redis has its lines); `take` callers read them back. */
   evict(part: Part): void {
-    if (part.taken || part.json === undefined) return;
-    part.json = undefined;
+    if (part.taken || part.rows === undefined) return;
+    part.rows = undefined;
     this.held -= part.count;
   }
 
@@ -109,7 +165,7 @@ class PendingRows {
     const batch = this.parts.splice(0, k);
     for (const part of batch) {
       part.taken = true;
-      if (part.json !== undefined) this.held -= part.count;
+      if (part.rows !== undefined) this.held -= part.count;
     }
     this.first += lines;
     this.length -= lines;
@@ -121,7 +177,7 @@ class PendingRows {
     const lines = batch.reduce((sum, p) => sum + p.count, 0);
     for (const part of batch) {
       part.taken = false;
-      if (part.json !== undefined) this.held += part.count;
+      if (part.rows !== undefined) this.held += part.count;
     }
     this.first = batch[0]?.first ?? this.first;
     this.parts = [...batch, ...this.parts];
@@ -132,7 +188,8 @@ class PendingRows {
 /**
  * Publishes lines to the operation's Redis stream (live viewers) and writes them to PostgreSQL
  * (history). A burst of lines becomes one stream entry on the next turn of the event loop, so a
- * viewer sees a line within milliseconds; PostgreSQL gets them in batches of many rows per INSERT.
+ * viewer sees a line within milliseconds; PostgreSQL gets them in batches of many rows per INSERT
+ * (through `pg`, one statement with array parameters).
  * `close()` writes everything that is still held.
  */
 export class LogWriter {
@@ -287,6 +344,7 @@ export class LogWriter {
     const json = new Array<string>(count);
     for (let i = 0; i < count; i++) {
       const text = storable(texts[i] as string);
+      texts[i] = text;
       const stage = stages[i] ?? null;
       json[i] = lineJson({
         seq: first + i,
@@ -297,9 +355,11 @@ export class LogWriter {
       });
     }
     const fields = linesEntryFields(first, json);
-    const part = this.rows.push(first, fields[fields.length - 1] as string, count);
+    const part = this.rows.push(first, { streams, texts, ats, stages }, count);
     this.xadd(lineEntryId(this.seq), fields, count, () => {
-      if (this.rows.held > this.maxBacklog / 2) this.rows.evict(part);
+      // Below the level `whenWritable` waits for, so that a paused channel resumes as soon as Redis
+      // catches up, not only when PostgreSQL has written a batch.
+      if (this.rows.held > this.maxBacklog / 4) this.rows.evict(part);
     });
     this.scheduleFlush();
   }
@@ -378,27 +438,31 @@ export class LogWriter {
   }
 
   private async insert(batch: Part[]): Promise<void> {
-    const { db, operationId } = this.opts;
-    const lastPart = batch[batch.length - 1] as Part;
-    const json: string[] = [];
-    for (const part of batch) json.push((part.json ?? (await this.readBack(part))).replaceAll("\n", ","));
-    // One statement per batch: the lines' JSON (as published) turned into rows by PostgreSQL.
-    await db.$transaction([
-      db.$executeRaw`
-        INSERT INTO "LogLine" ("operationId", "seq", "stream", "stage", "text", "at")
-        SELECT ${operationId}, r.seq, r.stream, r.stage, r.text, r.at
-        FROM json_to_recordset(${`[${json.join(",")}]`}::json)
-             AS r(seq int, stream "LogStream", text text, at timestamp(3), stage text)
-        ON CONFLICT DO NOTHING`,
-      db.operation.update({
-        where: { id: operationId },
-        data: { lineCount: lastPart.first + lastPart.count - 1 },
-      }),
+    const { operationId } = this.opts;
+    const first = (batch[0] as Part).first;
+    const cols: Columns[] = [];
+    let next = first;
+    for (const part of batch) {
+      // PendingRows hands out whole parts in order; a gap would misnumber every row after it.
+      if (part.first !== next)
+        throw new Error(`Log lines of operation ${operationId} out of order at ${next}`);
+      next += part.count;
+      cols.push(part.rows ?? (await this.readBack(part)));
+    }
+    const rows = cols.length === 1 ? (cols[0] as Columns) : concatColumns(cols);
+    await (this.opts.pool ?? logRowsPool()).query(INSERT_LINES, [
+      operationId,
+      first,
+      rows.streams,
+      rows.texts,
+      rows.ats,
+      rows.stages,
+      next - 1,
     ]);
   }
 
   /** An evicted part's lines, from its stream entry (only parts Redis acknowledged are evicted). */
-  private async readBack(part: Part): Promise<string> {
+  private async readBack(part: Part): Promise<Columns> {
     const id = lineEntryId(part.first + part.count - 1);
     const [entry] = await this.opts.redis.xrange(this.key, id, id);
     const decoded = entry ? decodeLogEntry(entry[0], entry[1]) : undefined;
@@ -406,8 +470,27 @@ export class LogWriter {
       throw new Error(
         `Lines ${part.first} to ${part.first + part.count - 1} of operation ${this.opts.operationId} are gone from Redis before reaching PostgreSQL`,
       );
-    return decoded.json.join("\n");
+    const rows: Columns = { streams: [], texts: [], ats: [], stages: [] };
+    for (const json of decoded.json) {
+      const line = JSON.parse(json) as TLogLine;
+      rows.streams.push(line.stream);
+      rows.texts.push(line.text);
+      rows.ats.push(line.at);
+      rows.stages.push(line.stage ?? null);
+    }
+    return rows;
   }
+}
+
+function concatColumns(parts: Columns[]): Columns {
+  // concat, not flatMap: several times faster on arrays of thousands.
+  const [head, ...rest] = parts as [Columns, ...Columns[]];
+  return {
+    streams: head.streams.concat(...rest.map((p) => p.streams)),
+    texts: head.texts.concat(...rest.map((p) => p.texts)),
+    ats: head.ats.concat(...rest.map((p) => p.ats)),
+    stages: head.stages.concat(...rest.map((p) => p.stages)),
+  };
 }
 
 /** Cut to MAX_LINE_LENGTH, and without NUL characters, which PostgreSQL text cannot hold. */

@@ -36,6 +36,45 @@ export interface ExecResult {
 export type TOutputStream = "stdout" | "stderr";
 export type TLineHandler = (stream: TOutputStream, text: string) => void;
 
+export interface ExecOptions {
+  /**
+   * Asked after each chunk of output: a promise pauses the command's stdout and stderr until it
+   * settles (e.g. `() => (log.writable ? undefined : log.whenWritable())`), so a flood waits on
+   * the host instead of in this process's memory. The command's timeout keeps running meanwhile.
+   */
+  backpressure?: (() => Promise<void> | undefined) | undefined;
+}
+
+/** The part of a readable stream that `pauseWhileBusy` drives. */
+export interface TPausable {
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/**
+ * Returns a check to call after each chunk: when `busy()` returns a promise, every stream is
+ * paused until it settles (fulfilled or rejected), then resumed. Pausing both halves of an SSH
+ * channel matters: they share one window, and a flowing stderr would reopen it for stdout.
+ */
+export function pauseWhileBusy(
+  streams: readonly TPausable[],
+  busy: () => Promise<void> | undefined,
+): () => void {
+  let paused = false;
+  const resume = (): void => {
+    paused = false;
+    for (const stream of streams) stream.resume();
+  };
+  return () => {
+    if (paused) return;
+    const wait = busy();
+    if (!wait) return;
+    paused = true;
+    for (const stream of streams) stream.pause();
+    wait.then(resume, resume);
+  };
+}
+
 export function describeTarget(
   target: Pick<SshTarget, "address" | "port" | "username"> & { jump?: SshTarget | undefined },
 ): string {
@@ -201,16 +240,20 @@ export class SshConnection {
   }
 
   /** Runs a command, calling `onLine` for each complete output line as it arrives. */
-  async exec(command: RemoteCommand, onLine: TLineHandler): Promise<ExecResult> {
+  async exec(command: RemoteCommand, onLine: TLineHandler, options: ExecOptions = {}): Promise<ExecResult> {
     const release = await this.slots.take();
     try {
-      return await this.execInChannel(command, onLine);
+      return await this.execInChannel(command, onLine, options);
     } finally {
       release();
     }
   }
 
-  private execInChannel(command: RemoteCommand, onLine: TLineHandler): Promise<ExecResult> {
+  private execInChannel(
+    command: RemoteCommand,
+    onLine: TLineHandler,
+    options: ExecOptions,
+  ): Promise<ExecResult> {
     const timeoutMs = command.timeoutMs ?? 120_000;
     const what = `\`${command.program}\``;
     return new Promise((resolve, reject) => {
@@ -267,13 +310,21 @@ export class SshConnection {
         const stderr = lineSplitter((text) => onLine("stderr", text));
         let exitCode: number | null = null;
         let signal: string | null = null;
-        opened.on("data", (chunk: Buffer) => stdout.push(chunk));
-        opened.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        const { backpressure } = options;
+        const check = backpressure ? pauseWhileBusy([opened, opened.stderr], backpressure) : () => {};
+        opened.on("data", (chunk: Buffer) => {
+          stdout.push(chunk);
+          check();
+        });
+        opened.stderr.on("data", (chunk: Buffer) => {
+          stderr.push(chunk);
+          check();
+        });
         opened.on("exit", (code: number | null, sig?: string) => {
           exitCode = code;
           signal = sig ?? null;
         });
-        opened.on("close", () => {
+        const closed = (): void => {
           stdout.end();
           stderr.end();
           // A channel closed without an exit status went down with its connection.
@@ -294,6 +345,12 @@ export class SshConnection {
             return;
           }
           finish({ result: { exitCode, signal } });
+        };
+        opened.on("close", () => {
+          // ssh2 emits "close" once stdout has ended; stderr, paused a moment ago, may still hold output.
+          const { stderr: errStream } = opened;
+          if (!done && !errStream.readableEnded && !errStream.destroyed) errStream.once("end", closed);
+          else closed();
         });
         if (command.stdin !== undefined) opened.end(command.stdin);
         else opened.end();

@@ -70,7 +70,15 @@ async function seedHosts(key: MasterKey): Promise<string[]> {
   const hostId = ids[0] as string;
   const operation = await client.operation.create({ data: { kind: "deploy", hostId } });
   const deployment = await client.deployment.create({
-    data: { hostId, operationId: operation.id, spec: {}, specHash: "x", modelName: "m", installMethod: "pip", dirId: "d" },
+    data: {
+      hostId,
+      operationId: operation.id,
+      spec: {},
+      specHash: "x",
+      modelName: "m",
+      installMethod: "pip",
+      dirId: "d",
+    },
   });
   await client.deployment.update({
     where: { id: deployment.id },

@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { createKeyFile } from "../../lib/secrets/master-key";
 import { prisma, startAppProcess, stopAppProcess, waitForHealth } from "../../scripts/lib/app-processes";
+import { buildIfStale } from "../../scripts/lib/build";
 import { ensureDebianPackages, onPath } from "../../scripts/lib/packages";
 import {
   dropDatabase,
@@ -13,39 +14,6 @@ import {
   stopRedis,
 } from "../../scripts/lib/services";
 import { TEST_SYSTEM } from "./system-config";
-
-/** The newest modification time among the files a production build depends on. */
-function newestSource(paths: string[]): number {
-  let newest = 0;
-  const visit = (path: string) => {
-    if (!existsSync(path)) return;
-    const stat = statSync(path);
-    if (stat.isDirectory()) {
-      if (path.endsWith("generated")) return;
-      for (const entry of readdirSync(path)) visit(join(path, entry));
-    } else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const path of paths) visit(path);
-  return newest;
-}
-
-function buildIfStale(env: NodeJS.ProcessEnv): void {
-  const buildId = ".next/BUILD_ID";
-  const sources = [
-    "app",
-    "components",
-    "lib",
-    "public",
-    "next.config.ts",
-    "package-lock.json",
-    "prisma/schema.prisma",
-  ];
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > newestSource(sources)) return;
-  execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env,
-  });
-}
 
 /**
  * Starts what integration and browser tests need, on ports of their own so they never touch a

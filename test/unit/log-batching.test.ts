@@ -4,7 +4,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { followLog, followLogRuns, type TFollowEvent } from "@/lib/logs/follow";
 import { decodeLogEntry, lineJson, linesEntryFields, type TLogLine } from "@/lib/logs/line";
 import { maskSecrets } from "@/lib/logs/mask";
-import { LogWriter, maskLines } from "@/lib/logs/writer";
+import { LogWriter, maskLines, type TLogRowsPool } from "@/lib/logs/writer";
 
 type TEntry = [string, string[]];
 const idParts = (id: string) => id.split("-").map(Number) as [number, number];
@@ -41,15 +41,48 @@ class FakeStream {
   disconnect(): void {}
 }
 
-/** The PostgreSQL side: rows from the writer's INSERT (its JSON parameter), an operation's status. */
+/**
+ * The PostgreSQL side: rows from the writer's INSERT (its array parameters, seq numbered from the
+ * first), skipping seqs already stored as ON CONFLICT DO NOTHING does; an operation's status.
+ */
 function fakeDb(opts: { insertDelayMs?: number } = {}) {
   const rows: TLogLine[] = [];
-  const state = { status: "running", lineCount: 0, inserts: 0 };
+  const stored = new Set<number>();
+  /** `earlier`: what the first status reads answer, before `status` (the operation ends meanwhile). */
+  const state = { status: "running", earlier: [] as string[], lineCount: 0, inserts: 0, failNext: 0 };
+  const pool: TLogRowsPool = {
+    query: async (sql, values) => {
+      if (opts.insertDelayMs) await new Promise((r) => setTimeout(r, opts.insertDelayMs));
+      if (state.failNext > 0) {
+        state.failNext -= 1;
+        throw new Error("connection terminated unexpectedly");
+      }
+      expect(sql).toContain("ON CONFLICT DO NOTHING");
+      const [, first, streams, texts, ats, stages, lineCount] = values as [
+        string,
+        number,
+        TLogLine["stream"][],
+        string[],
+        string[],
+        (string | null)[],
+        number,
+      ];
+      state.inserts += 1;
+      texts.forEach((text, i) => {
+        const seq = first + i;
+        const stage = stages[i] ?? null;
+        const row = { seq, stream: streams[i] as TLogLine["stream"], text, at: ats[i] as string };
+        if (stored.has(seq)) return;
+        stored.add(seq);
+        rows.push(stage === null ? row : { ...row, stage });
+      });
+      state.lineCount = lineCount;
+      return { rowCount: 1 };
+    },
+  };
   const db = {
-    $executeRaw: (_sql: TemplateStringsArray, ...values: unknown[]) => ({ insert: values[1] as string }),
     operation: {
-      update: (args: { data: { lineCount: number } }) => ({ lineCount: args.data.lineCount }),
-      findUniqueOrThrow: async () => ({ status: state.status, error: null }),
+      findUniqueOrThrow: async () => ({ status: state.earlier.shift() ?? state.status, error: null }),
     },
     logLine: {
       findMany: async (args: { where: { seq: { gt: number } }; take: number }) =>
@@ -58,18 +91,8 @@ function fakeDb(opts: { insertDelayMs?: number } = {}) {
           .slice(0, args.take)
           .map((r) => ({ ...r, at: new Date(r.at), stage: r.stage ?? null })),
     },
-    $transaction: async (ops: ({ insert: string } | { lineCount: number })[]) => {
-      if (opts.insertDelayMs) await new Promise((r) => setTimeout(r, opts.insertDelayMs));
-      for (const op of ops) {
-        if ("insert" in op) {
-          state.inserts += 1;
-          for (const row of JSON.parse(op.insert) as TLogLine[])
-            if (!rows.some((r) => r.seq === row.seq)) rows.push(row);
-        } else state.lineCount = op.lineCount;
-      }
-    },
   };
-  return { db: db as unknown as PrismaClient, rows, state };
+  return { db: db as unknown as PrismaClient, pool, rows, state };
 }
 
 function setup(
@@ -87,6 +110,7 @@ function setup(
     operationId: "op1",
     redis: stream as unknown as Redis,
     db: pg.db,
+    pool: pg.pool,
     afterSeq: opts.afterSeq ?? 0,
     streamTtlSeconds: 60,
     flushIntervalMs: 5,
@@ -212,7 +236,9 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
     log.line("system", "after");
     log.status("succeeded");
     await log.close();
-    pg.state.status = "running";
+    // Running when the viewer starts and when it meets "blocked"; finished by the final entry.
+    pg.state.earlier = ["running", "running"];
+    pg.state.status = "succeeded";
     const live = collect(follow(137));
     const events = await live;
     expect(seqs(events)).toEqual(range(138, 301));
@@ -232,7 +258,9 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
     for (let i = 26; i <= 30; i++) log.line("stdout", `l${i}`);
     log.status("failed", "boom");
     await log.close();
-    pg.state.status = "running";
+    // Running when the viewer starts (so it reads the stream), finished by the final entry.
+    pg.state.earlier = ["running"];
+    pg.state.status = "failed";
     const runs = [];
     for await (const run of followLogRuns({
       operationId: "op1",
@@ -270,8 +298,8 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
     expect(pg.rows[4999]?.text).toBe("line 5000");
     expect(pg.state.lineCount).toBe(5000);
     expect(stream.entries).toHaveLength(100);
-    // Half the limit waiting for PostgreSQL, a batch being inserted, a burst being published.
-    expect(peak).toBeLessThanOrEqual(200 + 200 + 100);
+    // A quarter of the limit waiting for PostgreSQL, a batch being inserted, a burst being published.
+    expect(peak).toBeLessThanOrEqual(100 + 200 + 100);
   });
 
   it("serves a finished operation from PostgreSQL a page at a time", async () => {
@@ -289,5 +317,44 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
     log.line("system", "retrying");
     await log.close();
     expect(stream.entries.map(([id]) => id)).toEqual(["42-0"]);
+  });
+
+  it("stores each line with its seq, stage and masked text, NUL replaced, lineCount with the rows", async () => {
+    const { log, pg } = setup({ publishBatchSize: 3, flushBatchSize: 5 });
+    log.stage = "build";
+    for (let i = 1; i <= 7; i++) log.line(i % 2 ? "stdout" : "stderr", `l${i} s3cr3t-pw`);
+    log.stage = undefined;
+    log.line("system", "nul\0here");
+    await log.close();
+    expect(pg.rows.map((r) => r.seq)).toEqual(range(1, 8));
+    expect(pg.rows[0]).toMatchObject({ seq: 1, stream: "stdout", text: "l1 ********", stage: "build" });
+    expect(pg.rows[1]).toMatchObject({ seq: 2, stream: "stderr", text: "l2 ********" });
+    expect(pg.rows[7]).toMatchObject({ seq: 8, stream: "system", text: "nul\uFFFDhere" });
+    expect(pg.rows[7]?.stage).toBeUndefined();
+    expect(pg.state.lineCount).toBe(8);
+  });
+
+  it("keeps a batch whose INSERT failed and writes it again, in order, on the next flush", async () => {
+    const { log, pg } = setup({ flushBatchSize: 10 });
+    pg.state.failNext = 1;
+    for (let i = 1; i <= 25; i++) log.line("stdout", `l${i}`);
+    // The scheduled flush fails once; close() writes everything that is still held.
+    await new Promise((r) => setTimeout(r, 30));
+    for (let i = 26; i <= 30; i++) log.line("stdout", `l${i}`);
+    await log.close();
+    expect(pg.rows.map((r) => r.seq)).toEqual(range(1, 30));
+    expect(pg.rows.map((r) => r.text)).toEqual(range(1, 30).map((i) => `l${i}`));
+    expect(pg.state.lineCount).toBe(30);
+  });
+
+  it("reports a write that keeps failing from close(), still holding the lines", async () => {
+    const { log, pg } = setup();
+    pg.state.failNext = 100;
+    log.line("stdout", "kept");
+    await expect(log.close()).rejects.toThrow("connection terminated");
+    expect(log.unpersisted).toBe(1);
+    pg.state.failNext = 0;
+    await log.close();
+    expect(pg.rows.map((r) => r.text)).toEqual(["kept"]);
   });
 });
