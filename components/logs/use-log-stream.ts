@@ -9,9 +9,11 @@ export type TConnection = "connecting" | "live" | "reconnecting" | "ended";
 /** How long to wait before reopening a stream EventSource gave up on: doubling, up to a ceiling. */
 const REOPEN_FIRST_MS = 1000;
 const REOPEN_MAX_MS = 15_000;
+/** Lines per request when loading the stored log before following the stream. */
+const PAGE_LINES = 10_000;
 
 /**
- * Follows an operation's log over Server-Sent Events into a `LogBuffer`, and re-renders at most
+ * Loads an operation's stored log in pages, then follows it over Server-Sent Events into a `LogBuffer`, and re-renders at most
  * once per animation frame however fast lines arrive. A status change renders at once, together
  * with the lines before it, so the page never shows a final status above a log that lacks its end.
  *
@@ -96,8 +98,29 @@ export function useLogStream({
       };
     };
 
+    // History comes in bulk (a page is one JSON document, not thousands of events), then the
+    // stream takes over after the last stored line: Redis holds whatever PostgreSQL does not yet.
+    const loadStored = async () => {
+      for (;;) {
+        const res = await fetch(
+          `/api/operations/${operationId}/lines?after=${buffer.lastSeq}&limit=${PAGE_LINES}`,
+        );
+        if (!res.ok || stopped) return;
+        const page = (await res.json()) as { lines: TLogLine[]; more: boolean };
+        if (stopped) return;
+        let added = false;
+        for (const line of page.lines) if (buffer.add(line)) added = true;
+        if (added) scheduleRender();
+        if (!page.more) return;
+      }
+    };
+
     setConnection("connecting");
-    open();
+    loadStored()
+      .catch(() => undefined)
+      .finally(() => {
+        if (!stopped) open();
+      });
     return () => {
       stopped = true;
       source?.close();

@@ -78,11 +78,18 @@ describe("live log viewer in a real browser", () => {
     const operationId = await bigOperation();
     const page = await context.newPage();
     const opened = Date.now();
+    const pages: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/lines?")) pages.push(new URL(r.url()).search);
+    });
     await page.goto(testUrl(`/operations/${operationId}`));
     await page.waitForSelector(`[data-testid=log-line][data-seq="${TOTAL}"]`, { timeout: 120_000 });
     await expect.poll(() => isOnScreen(page, TOTAL), { timeout: 10_000 }).toBe(true);
     const lastLineMs = Date.now() - opened;
     console.log(`log viewer: ${TOTAL} lines, last line on screen ${lastLineMs} ms after navigation`);
+    // History came in bulk pages of stored lines, not as 100,000 separate events.
+    expect(pages[0]).toBe("?after=0&limit=10000");
+    expect(pages.length).toBe(TOTAL / 10_000 + 1);
     expect(await page.textContent(`[data-testid=log-line][data-seq="${TOTAL}"]`)).toContain(
       `the very last line ${TOTAL}`,
     );

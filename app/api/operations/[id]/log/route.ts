@@ -1,4 +1,5 @@
-import { db } from "@/lib/db";
+import type { TLogLine } from "@/lib/logs/line";
+import { readStoredLines } from "@/lib/logs/stored";
 import { getOperation } from "@/lib/operations/get-operation";
 import { respond } from "../../../_lib/respond";
 
@@ -7,24 +8,16 @@ export const dynamic = "force-dynamic";
 /** Rows per query: a log of a million lines passes through memory a page at a time. */
 const PAGE_SIZE = 5000;
 
-interface TStoredLine {
-  seq: number;
-  stream: string;
-  stage: string | null;
-  text: string;
-  at: Date;
-}
-
 /**
  * One row of the download, e.g. `42 2026-11-25T12:00:00.000Z stderr [install-runtime] | text`:
  * the line number, the time (UTC), the stream, the stage in brackets when there is one, then the
  * text as stored (already masked of secrets; ANSI colour codes kept, `less -R` shows them).
  */
-function formatLine(line: TStoredLine): string {
+function formatLine(line: TLogLine): string {
   const stage = line.stage ? ` [${line.stage}]` : "";
   // The writer splits output at newlines; should a text hold one, it must not start a fake row.
   const text = line.text.includes("\n") ? line.text.replace(/\r?\n/g, "\\n") : line.text;
-  return `${line.seq} ${line.at.toISOString()} ${line.stream}${stage} | ${text}\n`;
+  return `${line.seq} ${line.at} ${line.stream}${stage} | ${text}\n`;
 }
 
 // GET /api/operations/:id/log - the operation's whole stored log as a text download
@@ -40,12 +33,7 @@ export async function GET(
     // Pulled: the next page is read only when the client has taken the last one.
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        const rows = await db().logLine.findMany({
-          where: { operationId: id, seq: { gt: after } },
-          orderBy: { seq: "asc" },
-          take: PAGE_SIZE,
-          select: { seq: true, stream: true, stage: true, text: true, at: true },
-        });
+        const rows = await readStoredLines(id, after, PAGE_SIZE);
         const last = rows.at(-1);
         if (last) {
           after = last.seq;
