@@ -12,6 +12,7 @@ import { isActiveDeployment, type TDeploymentStatus, type TDeploymentView } from
 import type { TOperationStatus } from "@/lib/logs/line";
 import { DeploymentStatusBadge, StageMark } from "./deployment-status";
 import { durationBetween, formatDuration } from "./durations";
+import { ExportsPanel } from "./exports-panel";
 
 const OPERATION_STATUS: Record<TDeploymentStatus, TOperationStatus> = {
   queued: "queued",
@@ -243,6 +244,10 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
         <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-50 p-3 text-xs" data-testid="spec">
           {JSON.stringify(dep.spec, null, 2)}
         </pre>
+      </section>
+      <section aria-label="Exports">
+        <h2 className="mb-2 text-sm font-semibold text-slate-700">Export this configuration</h2>
+        <ExportsPanel deploymentId={dep.id} />
       </section>
     </div>
   );
