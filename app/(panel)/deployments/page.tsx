@@ -2,13 +2,52 @@ import Link from "next/link";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status";
 import { durationBetween, formatDuration } from "@/components/deployments/durations";
 import { buttonClass } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { listDeployments } from "@/lib/deployments/get-deployment";
+import {
+  DEPLOYMENT_STATUSES,
+  listHistory,
+  parseHistoryParams,
+  type THistoryQuery,
+} from "@/lib/deployments/history";
+import { AppError } from "@/lib/errors";
+import { listHosts } from "@/lib/hosts/list-hosts";
 
 export const dynamic = "force-dynamic";
 
-export default async function DeploymentsPage() {
-  const deployments = await listDeployments({ take: 100 });
+type TSearchParams = Record<string, string | string[] | undefined>;
+
+const FILTERS = ["status", "host", "model", "user", "from", "to"] as const;
+
+/** The same filters with another cursor (or none): the "Older" and "Newest" links. */
+function pageHref(params: TSearchParams, cursor: string | null): string {
+  const next = new URLSearchParams();
+  for (const name of FILTERS)
+    for (const value of [params[name] ?? []].flat()) if (value !== "") next.append(name, value);
+  if (cursor) next.set("cursor", cursor);
+  const qs = next.toString();
+  return qs ? `/deployments?${qs}` : "/deployments";
+}
+
+function readQuery(params: TSearchParams): { query: THistoryQuery | null; problem: string | null } {
+  try {
+    return { query: parseHistoryParams(params), problem: null };
+  } catch (err) {
+    if (err instanceof AppError) return { query: null, problem: err.message };
+    throw err;
+  }
+}
+
+export default async function DeploymentsPage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
+  const params = await searchParams;
+  const { query, problem } = readQuery(params);
+  const [hosts, page] = await Promise.all([
+    listHosts(),
+    query ? listHistory(query) : Promise.resolve({ items: [], nextCursor: null }),
+  ]);
+  const deployments = page.items;
+  const filtered = FILTERS.some((name) => [params[name] ?? []].flat().some((v) => v !== ""));
+  const first = (name: string) => [params[name] ?? []].flat()[0] ?? "";
   return (
     <div className="grid gap-4">
       <div className="flex items-center justify-between">
@@ -17,7 +56,79 @@ export default async function DeploymentsPage() {
           New deployment
         </Link>
       </div>
-      {deployments.length === 0 ? (
+      <form
+        method="get"
+        action="/deployments"
+        className="flex flex-wrap items-end gap-3"
+        data-testid="history-filters"
+      >
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          Status
+          <select name="status" defaultValue={first("status")} className={inputClass}>
+            <option value="">Any</option>
+            {DEPLOYMENT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          Host
+          <select name="host" defaultValue={first("host")} className={inputClass}>
+            <option value="">Any</option>
+            {hosts.map((h) => (
+              <option key={h.id} value={h.id}>
+                {h.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          Model
+          <input
+            name="model"
+            defaultValue={first("model")}
+            placeholder="e.g. qwen"
+            maxLength={200}
+            className={inputClass}
+          />
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          User
+          <input name="user" defaultValue={first("user")} className={inputClass} />
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          From
+          <input type="date" name="from" defaultValue={first("from")} className={inputClass} />
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          To
+          <input type="date" name="to" defaultValue={first("to")} className={inputClass} />
+        </label>
+        <button type="submit" className={buttonClass.secondary}>
+          Filter
+        </button>
+        {filtered && (
+          <Link href="/deployments" className="py-1.5 text-sm text-sky-700 hover:underline">
+            Clear
+          </Link>
+        )}
+      </form>
+      {problem && (
+        <p className="rounded-lg border border-rose-200 bg-rose-50 p-3 text-sm text-rose-700" role="alert">
+          {problem}. Change the filter, or{" "}
+          <Link href="/deployments" className="underline">
+            show all deployments
+          </Link>
+          .
+        </p>
+      )}
+      {problem ? null : deployments.length === 0 && filtered ? (
+        <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600">
+          No deployment matches this filter.
+        </p>
+      ) : deployments.length === 0 && !query?.cursor ? (
         <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600">
           No deployments yet. Start one with <strong>New deployment</strong>: pick a host, a model, how to
           install vLLM and how to serve it.
@@ -55,9 +166,6 @@ export default async function DeploymentsPage() {
                   </td>
                   <td className="px-3 py-2">
                     <DeploymentStatusBadge status={d.status} />
-                    {d.queue && (
-                      <span className="ml-2 text-xs text-slate-500">#{d.queue.position} in line</span>
-                    )}
                   </td>
                   <td className="px-3 py-2 text-slate-600">{d.stage ?? "—"}</td>
                   <td className="px-3 py-2 text-slate-600">
@@ -71,6 +179,24 @@ export default async function DeploymentsPage() {
             })}
           </tbody>
         </table>
+      )}
+      {(query?.cursor || page.nextCursor) && (
+        <nav className="flex justify-end gap-4 text-sm" aria-label="Pages">
+          {query?.cursor && (
+            <Link href={pageHref(params, null)} className="text-sky-700 hover:underline">
+              Newest
+            </Link>
+          )}
+          {page.nextCursor && (
+            <Link
+              href={pageHref(params, page.nextCursor)}
+              className="text-sky-700 hover:underline"
+              rel="next"
+            >
+              Older
+            </Link>
+          )}
+        </nav>
       )}
     </div>
   );

@@ -1,19 +1,17 @@
 import { createDeployment, parseSpec, ZCreateDeploymentBody } from "@/lib/deployments/create-deployment";
-import { listDeployments } from "@/lib/deployments/get-deployment";
+import { listHistory, parseHistoryParams } from "@/lib/deployments/history";
 import { AppError } from "@/lib/errors";
 import { jsonBody, respond } from "../_lib/respond";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/deployments?host=<id>&take=N - newest first
+// GET /api/deployments?status=&host=&model=&user=&from=&to=&cursor=&limit= - history, newest first
+// (`take` is the older name of `limit`); follow `nextCursor` for older deployments.
 export async function GET(request: Request): Promise<Response> {
   return respond(async () => {
-    const url = new URL(request.url);
-    const take = Number(url.searchParams.get("take") ?? "50");
-    if (!Number.isInteger(take) || take < 1 || take > 200)
-      throw new AppError("validation", "`take` must be a whole number from 1 to 200");
-    const hostId = url.searchParams.get("host") ?? undefined;
-    return Response.json({ deployments: await listDeployments({ hostId, take }) });
+    const query = parseHistoryParams(new URL(request.url).searchParams);
+    const { items, nextCursor } = await listHistory(query);
+    return Response.json({ deployments: items, nextCursor });
   });
 }
 

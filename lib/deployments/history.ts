@@ -1,0 +1,186 @@
+import { z } from "zod";
+import { db } from "../db";
+import { validationError } from "../errors";
+import type { Prisma } from "../generated/prisma/client";
+import type { TDeploymentStatus } from "./view";
+
+export const DEPLOYMENT_STATUSES = [
+  "queued",
+  "deploying",
+  "running",
+  "failed",
+  "cancelled",
+  "blocked",
+  "stopped",
+] as const satisfies readonly TDeploymentStatus[];
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const ZDateParam = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: "must be an ISO date (2026-11-25) or date-time (2026-11-25T10:00:00Z)",
+});
+
+/** A page boundary: the last row shown, as (createdAt, id); opaque to clients (base64url JSON). */
+const ZCursor = z.object({ t: z.iso.datetime(), id: z.string().min(1).max(100) });
+type TCursor = z.infer<typeof ZCursor>;
+
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify({ t: row.createdAt.toISOString(), id: row.id })).toString("base64url");
+}
+
+function decodeCursor(value: string): TCursor | undefined {
+  try {
+    const parsed = ZCursor.safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Filters and page of the deployment history; `to` given as a date alone includes that whole day (UTC). */
+export const ZHistoryQuery = z
+  .object({
+    status: z.array(z.enum(DEPLOYMENT_STATUSES)).max(DEPLOYMENT_STATUSES.length).optional(),
+    host: z.string().min(1).max(100).optional(),
+    model: z.string().trim().min(1).max(200).optional(),
+    user: z.string().min(1).max(200).optional(),
+    from: ZDateParam.optional(),
+    to: ZDateParam.optional(),
+    cursor: z
+      .string()
+      .max(400)
+      .transform((value, ctx) => {
+        const cursor = decodeCursor(value);
+        if (!cursor) {
+          ctx.addIssue({
+            code: "custom",
+            message: "is not a cursor from this list; start from the first page",
+          });
+          return z.NEVER;
+        }
+        return cursor;
+      })
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+  })
+  .refine((q) => !q.from || !q.to || startOf(q.from) < endOf(q.to), {
+    message: "`from` must not be after `to`",
+    path: ["from"],
+  });
+export type THistoryQuery = z.infer<typeof ZHistoryQuery>;
+export type THistoryQueryInput = z.input<typeof ZHistoryQuery>;
+
+function startOf(value: string): Date {
+  return new Date(DATE_ONLY.test(value) ? `${value}T00:00:00.000Z` : value);
+}
+
+/** Exclusive upper bound: the next day for a date, the next millisecond for a date-time. */
+function endOf(value: string): Date {
+  const start = startOf(value);
+  return new Date(start.getTime() + (DATE_ONLY.test(value) ? 86_400_000 : 1));
+}
+
+type TParams = URLSearchParams | Record<string, string | string[] | undefined>;
+
+/**
+ * Validates query-string parameters (an API request's or a page's searchParams). Empty values are
+ * ignored, so a GET form may submit blank fields; `status` may repeat or be comma-separated; the
+ * older `take` is an alias of `limit`. Throws a validation AppError naming the bad parameter.
+ */
+export function parseHistoryParams(params: TParams): THistoryQuery {
+  const all = (name: string): string[] => {
+    const raw = params instanceof URLSearchParams ? params.getAll(name) : [params[name] ?? []].flat();
+    return raw.filter((v) => v !== "");
+  };
+  const one = (name: string): string | undefined => all(name)[0];
+  const status = all("status").flatMap((s) => s.split(",").filter((v) => v !== ""));
+  const parsed = ZHistoryQuery.safeParse({
+    status: status.length > 0 ? status : undefined,
+    host: one("host"),
+    model: one("model"),
+    user: one("user"),
+    from: one("from"),
+    to: one("to"),
+    cursor: one("cursor"),
+    limit: one("limit") ?? one("take"),
+  });
+  if (!parsed.success) {
+    // Name the parameter (`status`), not the array element (`status.0`); `take` reports as `limit`.
+    const issues = parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(0, 1) }));
+    throw validationError(issues, "The history filter is not valid");
+  }
+  return parsed.data;
+}
+
+/** One line of the history: what the list shows, without spec, stages or queue place. */
+export interface THistoryRow {
+  id: string;
+  status: TDeploymentStatus;
+  stage: string | null;
+  modelName: string;
+  installMethod: string;
+  host: { id: string; name: string };
+  createdBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+const ROW_SELECT = {
+  id: true,
+  status: true,
+  stage: true,
+  modelName: true,
+  installMethod: true,
+  host: { select: { id: true, name: true } },
+  createdBy: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  error: true,
+} as const satisfies Prisma.DeploymentSelect;
+
+/** Prisma passes `contains` to (I)LIKE as is: escape its wildcards so `opt_` matches only "opt_". */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function whereOf(query: THistoryQuery): Prisma.DeploymentWhereInput {
+  const and: Prisma.DeploymentWhereInput[] = [];
+  if (query.status) and.push({ status: { in: query.status } });
+  if (query.host) and.push({ hostId: query.host });
+  if (query.model) and.push({ modelName: { contains: likeLiteral(query.model), mode: "insensitive" } });
+  if (query.user) and.push({ createdBy: query.user });
+  if (query.from) and.push({ createdAt: { gte: startOf(query.from) } });
+  if (query.to) and.push({ createdAt: { lt: endOf(query.to) } });
+  if (query.cursor) {
+    const at = new Date(query.cursor.t);
+    // The redundant `lte` gives the planner an index bound; the OR is the (createdAt, id) < cursor test.
+    and.push({ createdAt: { lte: at } });
+    and.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: query.cursor.id } }] });
+  }
+  return { AND: and };
+}
+
+/** Newest first, keyset-paginated on (createdAt, id): one query per page however deep the page. */
+export async function listHistory(
+  query: THistoryQuery,
+): Promise<{ items: THistoryRow[]; nextCursor: string | null }> {
+  const rows = await db().deployment.findMany({
+    where: whereOf(query),
+    select: ROW_SELECT,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      ...r,
+      createdAt: r.createdAt.toISOString(),
+      startedAt: r.startedAt?.toISOString() ?? null,
+      finishedAt: r.finishedAt?.toISOString() ?? null,
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+  };
+}

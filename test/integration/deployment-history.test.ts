@@ -1,0 +1,261 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db";
+import { DEPLOYMENT_STATUSES } from "@/lib/deployments/history";
+import type { TDeploymentStatus } from "@/lib/deployments/view";
+import { testUrl } from "../setup/system-config";
+
+// The deployment history over HTTP (GET /api/deployments), on ~300 deployments seeded straight into
+// the database in 2001, so deployments other test files create (dated now) never match a 2001 filter.
+afterAll(() => disconnectDb());
+
+interface TSeed {
+  id: string;
+  hostId: string;
+  status: TDeploymentStatus;
+  modelName: string;
+  createdBy: string | null;
+  createdAt: Date;
+}
+interface TRow {
+  id: string;
+  status: string;
+  modelName: string;
+  host: { id: string; name: string };
+  createdBy: string | null;
+  createdAt: string;
+}
+interface TPage {
+  deployments: TRow[];
+  nextCursor: string | null;
+}
+
+const MODELS = [
+  "Qwen/Qwen2.5-0.5B-Instruct",
+  "meta-llama/Llama-3.1-8B-Instruct",
+  "TinyLlama/TinyLlama-1.1B-Chat",
+  "facebook/opt_125m",
+  "facebook/opt-350m",
+];
+const USERS = ["alice", "bob", null];
+const YEAR = "from=2001-01-01&to=2001-12-31";
+const run = randomBytes(3).toString("hex");
+const seeds: TSeed[] = [];
+const hostIds: string[] = [];
+const hostsDeploying = new Set<string>();
+
+async function seed(count: number, firstAt: Date, stepMs: number): Promise<TSeed[]> {
+  const rows: TSeed[] = [];
+  for (let i = 0; i < count; i++) {
+    const hostId = hostIds[(i * 7) % hostIds.length] as string;
+    let status = DEPLOYMENT_STATUSES[(i * 3) % DEPLOYMENT_STATUSES.length] as TDeploymentStatus;
+    // The database allows one deploying deployment per host.
+    if (status === "deploying" && hostsDeploying.has(hostId)) status = "failed";
+    if (status === "deploying") hostsDeploying.add(hostId);
+    // Every 10th shares its predecessor's createdAt: the id must break the tie.
+    const at = new Date(firstAt.getTime() + (i - (i % 10 === 9 ? 1 : 0)) * stepMs);
+    rows.push({
+      // Lower-case letters and digits only, so PostgreSQL's collation orders them as JavaScript does.
+      id: `h${randomBytes(6).toString("hex")}${String(i).padStart(6, "0")}`,
+      hostId,
+      status,
+      modelName: MODELS[(i * 5 + Math.floor(i / 7)) % MODELS.length] as string,
+      createdBy: USERS[(i * 11) % USERS.length] ?? null,
+      createdAt: at,
+    });
+  }
+  for (let start = 0; start < rows.length; start += 5000) {
+    const chunk = rows.slice(start, start + 5000);
+    await db().operation.createMany({
+      data: chunk.map((r) => ({
+        id: `op${r.id}`,
+        kind: "deploy" as const,
+        hostId: r.hostId,
+        status: "succeeded" as const,
+        createdAt: r.createdAt,
+      })),
+    });
+    await db().deployment.createMany({
+      data: chunk.map((r) => ({
+        ...r,
+        operationId: `op${r.id}`,
+        spec: {},
+        specHash: "x",
+        installMethod: "pip",
+        dirId: r.id,
+      })),
+    });
+  }
+  return rows;
+}
+
+function newestFirst(a: TSeed, b: TSeed): number {
+  const t = b.createdAt.getTime() - a.createdAt.getTime();
+  return t !== 0 ? t : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+async function get(query: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(testUrl(`/api/deployments?${query}`));
+  return { status: res.status, body: await res.json() };
+}
+
+/** Every page of a query, checking each is full but the last and carries a cursor only when more follow. */
+async function walk(query: string, limit: number): Promise<TRow[]> {
+  const rows: TRow[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 1000; pages++) {
+    const res = await get(`${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const page = res.body as TPage;
+    rows.push(...page.deployments);
+    if (page.nextCursor === null) {
+      expect(page.deployments.length).toBeLessThanOrEqual(limit);
+      return rows;
+    }
+    expect(page.deployments).toHaveLength(limit);
+    cursor = page.nextCursor;
+  }
+  throw new Error("pagination did not end");
+}
+
+beforeAll(async () => {
+  for (const n of [1, 2, 3]) {
+    const host = await db().host.create({
+      data: { name: `hist-${run}-${n}`, address: "127.0.0.1", username: "deploy", authMethod: "password" },
+    });
+    hostIds.push(host.id);
+  }
+  seeds.push(...(await seed(300, new Date("2001-03-01T00:00:00.000Z"), 17 * 3_600_000)));
+});
+
+describe("deployment history API", () => {
+  const h0 = () => hostIds[0] as string;
+  const h1 = () => hostIds[1] as string;
+  const h2 = () => hostIds[2] as string;
+  const cases: [string, () => string, (s: TSeed) => boolean][] = [
+    ["the whole year", () => YEAR, () => true],
+    ["one host", () => `${YEAR}&host=${h1()}`, (s) => s.hostId === h1()],
+    ["one status", () => `${YEAR}&status=failed`, (s) => s.status === "failed"],
+    [
+      "several statuses, repeated and comma-separated",
+      () => `${YEAR}&status=failed,running&status=blocked`,
+      (s) => ["failed", "running", "blocked"].includes(s.status),
+    ],
+    ["a model substring in any case", () => `${YEAR}&model=LLAMA`, (s) => /llama/i.test(s.modelName)],
+    [
+      "a model substring with a LIKE wildcard",
+      () => `${YEAR}&model=opt_`,
+      (s) => s.modelName.includes("opt_"),
+    ],
+    ["a user", () => `${YEAR}&user=alice`, (s) => s.createdBy === "alice"],
+    [
+      "a date range, the `to` day included whole",
+      () => "from=2001-04-01&to=2001-04-30",
+      (s) =>
+        s.createdAt >= new Date("2001-04-01T00:00:00Z") && s.createdAt < new Date("2001-05-01T00:00:00Z"),
+    ],
+    [
+      "a date-time range, both ends inclusive",
+      () => "from=2001-05-03T05:00:00Z&to=2001-05-20T12:00:00.000Z",
+      (s) =>
+        s.createdAt >= new Date("2001-05-03T05:00:00Z") && s.createdAt <= new Date("2001-05-20T12:00:00Z"),
+    ],
+    [
+      "everything at once",
+      () =>
+        `from=2001-03-15&to=2001-08-31&host=${h2()}&status=failed,queued,stopped,running&model=a&user=bob`,
+      (s) =>
+        s.hostId === h2() &&
+        ["failed", "queued", "stopped", "running"].includes(s.status) &&
+        s.modelName.toLowerCase().includes("a") &&
+        s.createdBy === "bob" &&
+        s.createdAt >= new Date("2001-03-15T00:00:00Z") &&
+        s.createdAt < new Date("2001-09-01T00:00:00Z"),
+    ],
+  ];
+
+  it.each(cases)(
+    "filters by %s: exactly the matching rows, newest first, over every page",
+    async (_l, q, keep) => {
+      const expected = seeds.filter(keep).sort(newestFirst);
+      expect(expected.length).toBeGreaterThan(0);
+      const rows = await walk(q(), 13);
+      expect(rows.map((r) => r.id)).toEqual(expected.map((s) => s.id));
+      // Each row carries what the list shows.
+      const first = rows[0] as TRow;
+      const seeded = expected[0] as TSeed;
+      expect(first).toMatchObject({
+        status: seeded.status,
+        modelName: seeded.modelName,
+        createdBy: seeded.createdBy,
+        createdAt: seeded.createdAt.toISOString(),
+        host: { id: seeded.hostId },
+      });
+      expect(first.host.name).toMatch(/^hist-/);
+    },
+  );
+
+  it("walks every page of the whole history without duplicates or gaps, whatever the page size", async () => {
+    for (const limit of [1, 25, 100]) {
+      const rows = await walk("", limit);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+      expect(rows.length).toBe(await db().deployment.count());
+      // The seeded rows are the oldest, in order, at the end.
+      expect(rows.slice(-seeds.length).map((r) => r.id)).toEqual(
+        [...seeds].sort(newestFirst).map((s) => s.id),
+      );
+    }
+  });
+
+  it("keeps the older `host` and `take` parameters working", async () => {
+    const res = await get(`host=${h0()}&take=5`);
+    expect(res.status).toBe(200);
+    const page = res.body as TPage;
+    expect(page.deployments.map((r) => r.id)).toEqual(
+      seeds
+        .filter((s) => s.hostId === h0())
+        .sort(newestFirst)
+        .slice(0, 5)
+        .map((s) => s.id),
+    );
+    expect(page.nextCursor).not.toBeNull();
+  });
+
+  const bogusCursor = Buffer.from(JSON.stringify({ t: "yesterday", id: "x" })).toString("base64url");
+  it.each([
+    ["an unknown status", "status=done", "status"],
+    ["a limit of 0", "limit=0", "limit"],
+    ["a limit over 100", "limit=101", "limit"],
+    ["a `take` that is not a number", "take=ten", "limit"],
+    ["a date that is not a date", "from=last-week", "from"],
+    ["`from` after `to`", "from=2001-05-02&to=2001-05-01", "from"],
+    ["a cursor that is not base64 JSON", "cursor=%%%not-a-cursor", "cursor"],
+    ["a cursor of the wrong shape", `cursor=${bogusCursor}`, "cursor"],
+    ["a model filter over 200 characters", `model=${"m".repeat(201)}`, "model"],
+  ])("refuses %s with 400 naming the parameter", async (_label, query, field) => {
+    const res = await get(query);
+    expect(res.status).toBe(400);
+    const body = res.body as { error: string; fields: Record<string, string> };
+    expect(Object.keys(body.fields)).toEqual([field]);
+    expect(body.error).toContain(field);
+  });
+});
+
+describe("deployments page", () => {
+  it("shows a filtered page with an Older link that keeps the filter, and explains a bad filter", async () => {
+    const host = hostIds[1] as string;
+    const res = await fetch(testUrl(`/deployments?${YEAR}&host=${host}&model=&status=`));
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const newest = seeds.filter((s) => s.hostId === host).sort(newestFirst);
+    expect(html).toContain(`/deployments/${newest[0]?.id}`);
+    expect(html).not.toContain(`/deployments/${newest[25]?.id}`);
+    const older = /href="(\/deployments\?[^"]*cursor=[^"]+)"/.exec(html)?.[1]?.replaceAll("&amp;", "&");
+    expect(older).toContain(`host=${host}`);
+    const next = await (await fetch(testUrl(older as string))).text();
+    expect(next).toContain(`/deployments/${newest[25]?.id}`);
+    expect(next).not.toContain(`/deployments/${newest[0]?.id}"`);
+    const bad = await (await fetch(testUrl("/deployments?from=someday"))).text();
+    expect(bad).toContain("The history filter is not valid");
+  });
+});
