@@ -1,6 +1,7 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import { disconnectDb } from "@/lib/db";
-import { failLostDeployment, runDeployment } from "@/lib/deployments/run-deployment";
+import { failLostDeployment } from "@/lib/deployments/lost-deployment";
+import { runDeployment } from "@/lib/deployments/run-deployment";
 import { env } from "@/lib/env";
 import { endLogRowsPool } from "@/lib/logs/writer";
 import { runHostCheck } from "@/lib/operations/run-host-check";

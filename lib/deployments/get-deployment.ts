@@ -66,15 +66,3 @@ export async function getDeployment(id: string): Promise<TDeploymentView> {
   if (!row) throw new AppError("not_found", "No such deployment");
   return toView(row, await queuePlace(row));
 }
-
-export async function listDeployments(
-  filter: { hostId?: string; take?: number } = {},
-): Promise<TDeploymentView[]> {
-  const rows = await db().deployment.findMany({
-    where: filter.hostId ? { hostId: filter.hostId } : {},
-    include: WITH_PARTS,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: Math.min(filter.take ?? 50, 200),
-  });
-  return Promise.all(rows.map(async (row) => toView(row, await queuePlace(row))));
-}

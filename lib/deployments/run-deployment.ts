@@ -11,6 +11,7 @@ import { ensurePrerequisites } from "../prerequisites/ensure";
 import type { TPrereqProfileId } from "../prerequisites/profiles";
 import { emptyPrereqResult, type TPrereqResult } from "../prerequisites/result";
 import { HostKeyError, type RemoteCommand, type SshConnection, SshError, type SshPool } from "../ssh";
+import { Cancelled, type TCancelWatch, watchForCancel } from "./cancel-watch";
 import { deploymentSteps, stopCommand } from "./commands";
 import { fitCheck } from "./fit";
 import {
@@ -46,10 +47,8 @@ class Blocked extends Error {
     super(message);
   }
 }
-class Cancelled extends Error {}
 
 const PROBE_INTERVAL_MS = 2000;
-const CANCEL_POLL_MS = 1000;
 
 type TDeploymentRow = Prisma.DeploymentGetPayload<{ include: { stages: true } }>;
 
@@ -476,57 +475,6 @@ async function finishDeployment(
   });
 }
 
-interface TCancelWatch {
-  /** Throws Cancelled once an operator asked to cancel. */
-  check(): void;
-  stop(): void;
-}
-
-/** Polls for a cancel request; when one comes, stops the stage's remote process group at once. */
-function watchForCancel(deploymentId: string, conn: SshConnection, dirId: string): TCancelWatch {
-  let requested = false;
-  let stopped = false;
-  const timer = setInterval(async () => {
-    if (requested || stopped) return;
-    const row = await db()
-      .deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequestedAt: true } })
-      .catch(() => null);
-    if (!row?.cancelRequestedAt || stopped) return;
-    requested = true;
-    await conn.exec(killStageGroupCommand(dirId), () => {}).catch(() => undefined);
-  }, CANCEL_POLL_MS);
-  return {
-    check() {
-      if (requested) throw new Cancelled("Cancelled by an operator");
-    },
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A deploy job that BullMQ gave up on (its worker died too often): end the deployment clearly. */
-export async function failLostDeployment(operationId: string, reason: string): Promise<void> {
-  const dep = await db().deployment.findUnique({
-    where: { operationId },
-    select: { id: true, status: true, stage: true },
-  });
-  if (!dep || (dep.status !== "deploying" && dep.status !== "queued")) return;
-  const error = `The worker running this deployment was lost during ${dep.stage ?? "its start"}: ${reason}`;
-  await db().deployment.update({
-    where: { id: dep.id },
-    data: { status: "failed", error, finishedAt: new Date() },
-  });
-  if (dep.stage)
-    await db().deploymentStage.updateMany({
-      where: { deploymentId: dep.id, name: dep.stage, status: "running" },
-      data: { status: "failed", detail: error, finishedAt: new Date() },
-    });
-  for (const from of ["running", "queued"] as const)
-    if (await transition(db(), operationId, from, "failed", { error })) break;
 }
