@@ -11,15 +11,6 @@ CREATE TABLE "LogChunk" (
     CONSTRAINT "LogChunk_pkey" PRIMARY KEY ("operationId","lastSeq")
 );
 
--- Chunks are large texts: lz4 compresses them several times faster than the default pglz, where
--- the server is built with it.
-DO $$
-BEGIN
-  ALTER TABLE "LogChunk" ALTER COLUMN "lines" SET COMPRESSION lz4;
-EXCEPTION WHEN OTHERS THEN
-  RAISE NOTICE 'LogChunk.lines keeps the default compression: %', SQLERRM;
-END $$;
-
 -- AddForeignKey
 ALTER TABLE "LogChunk" ADD CONSTRAINT "LogChunk_operationId_fkey" FOREIGN KEY ("operationId") REFERENCES "Operation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
