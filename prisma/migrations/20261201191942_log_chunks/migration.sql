@@ -1,5 +1,5 @@
--- Log lines are stored in runs ("chunks") of consecutive lines, each line's JSON one per "\n",
--- instead of a row per line: one row per batch the worker writes.
+-- Log lines are stored in runs ("chunks") of consecutive lines, their JSON joined by commas (a
+-- JSON array without its brackets), instead of a row per line: one row per batch the worker writes.
 
 -- CreateTable
 CREATE TABLE "LogChunk" (
@@ -21,7 +21,7 @@ SELECT "operationId", min(seq), max(seq),
          '{"seq":' || seq || ',"stream":"' || stream::text || '","text":' || to_json(text)::text
            || ',"at":"' || to_char(at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'
            || coalesce(',"stage":' || to_json(stage)::text, '') || '}',
-         E'\n' ORDER BY seq)
+         ',' ORDER BY seq)
 FROM "LogLine"
 GROUP BY "operationId", (seq - 1) / 1000;
 
