@@ -8,6 +8,7 @@ const JOB_OF: Record<TOperationKind, TJobName> = {
   host_check: "host-check",
   prerequisites: "prerequisites",
   deploy: "deploy",
+  load_test: "load-test",
 };
 
 import { transition } from "./state";

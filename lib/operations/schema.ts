@@ -1,6 +1,6 @@
 import type { TLogLine, TOperationStatus } from "../logs/line";
 
-export type TOperationKind = "host_check" | "prerequisites" | "deploy";
+export type TOperationKind = "host_check" | "prerequisites" | "deploy" | "load_test";
 
 export interface TOperationView {
   id: string;
