@@ -166,6 +166,34 @@ export class SshConnection {
     });
   }
 
+  /**
+   * A TCP stream to `address:port` as seen from this host (a direct-tcpip channel, what `ssh -L`
+   * uses): reaches a service bound to the host's loopback. It does not take one of the command slots
+   * (sshd's MaxSessions counts sessions, not forwards), and it closes with the connection.
+   */
+  openTcp(address: string, port: number): Promise<ClientChannel> {
+    const where = `${address}:${port}`;
+    return new Promise((resolve, reject) => {
+      if (this.lost) {
+        reject(
+          new SshError("disconnected", `${this.lost.message} Could not connect to ${where}.`, this.target),
+        );
+        return;
+      }
+      this.client.forwardOut("127.0.0.1", 0, address, port, (err, stream) => {
+        if (err)
+          reject(
+            new SshError(
+              "forward",
+              `${this.target} could not open a connection to ${where}: ${err.message}. Check that the service listens there and that the host's sshd allows TCP forwarding (AllowTcpForwarding).`,
+              this.target,
+            ),
+          );
+        else resolve(stream);
+      });
+    });
+  }
+
   private static handshake(
     target: SshTarget,
     opts: ConnectOptions,

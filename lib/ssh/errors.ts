@@ -11,6 +11,8 @@ export type TSshFailure =
   | "disconnected"
   | "command_timeout"
   | "jump"
+  /** The host would not open a TCP connection to a service for us (direct-tcpip refused). */
+  | "forward"
   | "host_key_unknown"
   | "host_key_changed";
 
