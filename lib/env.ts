@@ -15,6 +15,14 @@ const ZEnvSchema = z.object({
   WEBOPS_JOB_LOCK_MS: z.coerce.number().int().min(2000).max(600_000).default(30_000),
   WEBOPS_HOST_QUEUE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   WEBOPS_LOG_STREAM_TTL_S: z.coerce.number().int().min(60).default(86_400),
+  WEBOPS_HEALTH_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
+  WEBOPS_METRICS_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 366).default(168),
+  /** The panel's address as operators reach it: links in webhook payloads. */
+  WEBOPS_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:3000"),
+  WEBOPS_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  /** The first retry's delay; each later one doubles it. */
+  WEBOPS_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  WEBOPS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type TEnv = z.infer<typeof ZEnvSchema>;

@@ -9,6 +9,10 @@ const JOB_OF: Record<TOperationKind, TJobName> = {
   prerequisites: "prerequisites",
   deploy: "deploy",
   load_test: "load-test",
+  deployment_stop: "deployment-action",
+  deployment_start: "deployment-action",
+  deployment_restart: "deployment-action",
+  deployment_undeploy: "deployment-action",
 };
 
 import { transition } from "./state";

@@ -1,6 +1,14 @@
 import type { TLogLine, TOperationStatus } from "../logs/line";
 
-export type TOperationKind = "host_check" | "prerequisites" | "deploy" | "load_test";
+export type TOperationKind =
+  | "host_check"
+  | "prerequisites"
+  | "deploy"
+  | "load_test"
+  | "deployment_stop"
+  | "deployment_start"
+  | "deployment_restart"
+  | "deployment_undeploy";
 
 export interface TOperationView {
   id: string;
