@@ -5,9 +5,12 @@ import { runDeployment } from "@/lib/deployments/run-deployment";
 import { env } from "@/lib/env";
 import { runLoadTest } from "@/lib/load-test/run-load-test";
 import { endLogRowsPool } from "@/lib/logs/writer";
+import { handleMonitorJob } from "@/lib/monitor/handle-job";
+import { closeMonitorQueue, monitorQueue } from "@/lib/monitor/queue";
+import { scheduleHealthSweep } from "@/lib/monitor/sweep";
 import { runHostCheck } from "@/lib/operations/run-host-check";
 import { runPrerequisites } from "@/lib/operations/run-prerequisites";
-import { isJobName, jobSchemas, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
+import { isJobName, isMonitorJobName, jobSchemas, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
 import { SshPool } from "@/lib/ssh";
 import type { WorkerContext } from "./context";
@@ -27,6 +30,7 @@ const context: WorkerContext = {
 };
 
 async function processJob(job: Job, token?: string): Promise<void> {
+  if (isMonitorJobName(job.name)) return handleMonitorJob(job.name, job.data, context);
   if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
   // A payload that fails validation will never pass: fail it without retrying.
   const parsed = jobSchemas[job.name].safeParse(job.data);
@@ -77,6 +81,12 @@ worker.on("failed", (job, err) => {
       ),
     );
 });
+// The health monitor: every worker upserts the same scheduler, so the sweep runs once per interval.
+scheduleHealthSweep(monitorQueue(), settings.WEBOPS_HEALTH_INTERVAL_MS).catch((e: Error) =>
+  console.error(
+    JSON.stringify({ level: "error", msg: "could not schedule the health monitor", error: e.message }),
+  ),
+);
 worker.on("error", (err) =>
   console.error(JSON.stringify({ level: "error", msg: "worker error", error: err.message })),
 );
@@ -84,6 +94,7 @@ worker.on("error", (err) =>
 async function shutdown(signal: string): Promise<void> {
   console.log(JSON.stringify({ level: "info", msg: "worker stopping", signal }));
   await worker.close();
+  await closeMonitorQueue();
   await context.ssh.close();
   logRedis.disconnect();
   await endLogRowsPool();

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import { LogViewer } from "@/components/logs/log-viewer";
+import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { apiCall } from "@/components/ui/api-call";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -164,6 +165,9 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
             </p>
           )}
         </section>
+      )}
+      {(dep.status === "running" || dep.status === "stopped") && (
+        <MetricsPanel deploymentId={dep.id} deploymentStatus={dep.status} />
       )}
       <section aria-label="Stages">
         <h2 className="mb-2 text-sm font-semibold text-slate-700">Stages</h2>

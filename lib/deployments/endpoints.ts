@@ -5,6 +5,11 @@ export function healthUrl(spec: TDeploymentSpec): string {
   return `${baseUrl(spec)}/health`;
 }
 
+/** vLLM's Prometheus metrics; like /health, not guarded by --api-key. */
+export function metricsUrl(spec: TDeploymentSpec): string {
+  return `${baseUrl(spec)}/metrics`;
+}
+
 export function chatCompletionsUrl(spec: TDeploymentSpec): string {
   return `${baseUrl(spec)}/v1/chat/completions`;
 }

@@ -1,5 +1,5 @@
 import type { RemoteCommand } from "../ssh/command";
-import { chatCompletionsUrl, healthUrl, sanityRequestBody } from "./endpoints";
+import { chatCompletionsUrl, healthUrl, metricsUrl, sanityRequestBody } from "./endpoints";
 import { inDeploymentDir } from "./remote";
 import type { TDeploymentSpec } from "./schema";
 import { FILES } from "./service-files";
@@ -61,6 +61,15 @@ export function healthProbeCommand(
   deployPath: string,
 ): RemoteCommand {
   return probe(deployPath, deploymentId, healthUrl(spec), "", 5);
+}
+
+/** One GET of /metrics for the health monitor; prints the Prometheus text. Exit codes as the health probe's. */
+export function metricsProbeCommand(
+  spec: TDeploymentSpec,
+  deploymentId: string,
+  deployPath: string,
+): RemoteCommand {
+  return probe(deployPath, deploymentId, metricsUrl(spec), "", 5);
 }
 
 /** The sanity chat completion; prints the JSON answer. */

@@ -14,6 +14,21 @@ export const jobSchemas = {
   "load-test": z.object({ operationId: z.string().min(1).max(64) }),
 } as const;
 
+/**
+ * The health monitor's jobs: not operations (no operation row, no log). A job scheduler adds the
+ * sweep once per interval; the sweep adds one probe per running deployment (lib/monitor).
+ */
+export const MONITOR_JOBS = { sweep: "health-sweep", probe: "health-probe" } as const;
+export const monitorJobSchemas = {
+  [MONITOR_JOBS.sweep]: z.object({}),
+  [MONITOR_JOBS.probe]: z.object({ deploymentId: z.string().min(1).max(64) }),
+} as const;
+export type TMonitorJobName = keyof typeof monitorJobSchemas;
+
+export function isMonitorJobName(name: string): name is TMonitorJobName {
+  return Object.hasOwn(monitorJobSchemas, name);
+}
+
 export type TJobName = keyof typeof jobSchemas;
 export type TJobPayload<N extends TJobName> = z.infer<(typeof jobSchemas)[N]>;
 
