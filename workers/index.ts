@@ -1,5 +1,6 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import { disconnectDb } from "@/lib/db";
+import { failLostDeploymentAction, runDeploymentAction } from "@/lib/deployments/lifecycle-run";
 import { failLostDeployment } from "@/lib/deployments/lost-deployment";
 import { runDeployment } from "@/lib/deployments/run-deployment";
 import { env } from "@/lib/env";
@@ -13,6 +14,7 @@ import { runPrerequisites } from "@/lib/operations/run-prerequisites";
 import { isJobName, isMonitorJobName, jobSchemas, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
 import { SshPool } from "@/lib/ssh";
+import { startWebhookWorker } from "@/lib/webhooks/worker";
 import type { WorkerContext } from "./context";
 
 /** The worker process: a separate process from the web app, scaled by starting more of them. */
@@ -51,6 +53,8 @@ async function processJob(job: Job, token?: string): Promise<void> {
     }
     case "load-test":
       return runLoadTest(parsed.data.operationId, context);
+    case "deployment-action":
+      return runDeploymentAction(parsed.data.operationId, context);
   }
 }
 
@@ -80,6 +84,10 @@ worker.on("failed", (job, err) => {
         JSON.stringify({ level: "error", msg: "could not end a lost deployment", error: e.message }),
       ),
     );
+  if (job?.name === "deployment-action" && typeof operationId === "string")
+    failLostDeploymentAction(operationId, err.message).catch((e: Error) =>
+      console.error(JSON.stringify({ level: "error", msg: "could not end a lost action", error: e.message })),
+    );
 });
 // The health monitor: every worker upserts the same scheduler, so the sweep runs once per interval.
 scheduleHealthSweep(monitorQueue(), settings.WEBOPS_HEALTH_INTERVAL_MS).catch((e: Error) =>
@@ -90,10 +98,13 @@ scheduleHealthSweep(monitorQueue(), settings.WEBOPS_HEALTH_INTERVAL_MS).catch((e
 worker.on("error", (err) =>
   console.error(JSON.stringify({ level: "error", msg: "worker error", error: err.message })),
 );
+// Outgoing webhooks on their own queue, so a slow receiver never takes a deployment's slot.
+const webhookWorker = startWebhookWorker(createRedis("blocking"));
 
 async function shutdown(signal: string): Promise<void> {
   console.log(JSON.stringify({ level: "info", msg: "worker stopping", signal }));
   await worker.close();
+  await webhookWorker.close();
   await closeMonitorQueue();
   await context.ssh.close();
   logRedis.disconnect();

@@ -1,5 +1,6 @@
 import { db } from "../db";
 import { transition } from "../operations/state";
+import { notifyDeploymentEvent } from "../webhooks/notify";
 
 /** A deploy job that BullMQ gave up on (its worker died too often): end the deployment clearly. */
 export async function failLostDeployment(operationId: string, reason: string): Promise<void> {
@@ -20,4 +21,5 @@ export async function failLostDeployment(operationId: string, reason: string): P
     });
   for (const from of ["running", "queued"] as const)
     if (await transition(db(), operationId, from, "failed", { error })) break;
+  await notifyDeploymentEvent({ type: "deployment.failed", deploymentId: dep.id, reason: error });
 }

@@ -11,6 +11,7 @@ import { ensurePrerequisites } from "../prerequisites/ensure";
 import type { TPrereqProfileId } from "../prerequisites/profiles";
 import { emptyPrereqResult, type TPrereqResult } from "../prerequisites/result";
 import { HostKeyError, type RemoteCommand, type SshConnection, SshError, type SshPool } from "../ssh";
+import { notifyDeploymentEvent } from "../webhooks/notify";
 import { Cancelled, type TCancelWatch, watchForCancel } from "./cancel-watch";
 import { deploymentSteps, stopCommand } from "./commands";
 import { fitCheck } from "./fit";
@@ -64,6 +65,8 @@ async function claimHost(dep: TDeploymentRow): Promise<boolean> {
         SELECT 1 FROM "Deployment" o
         WHERE o."hostId" = ${dep.hostId} AND o.status = 'queued' AND o.id <> ${dep.id}
           AND (o."createdAt" < ${dep.createdAt} OR (o."createdAt" = ${dep.createdAt} AND o.id < ${dep.id}))
+      ) AND NOT EXISTS (
+        SELECT 1 FROM "DeploymentAction" a WHERE a."hostId" = ${dep.hostId} AND a.active
       )`;
     return claimed === 1;
   } catch (err) {
@@ -208,6 +211,10 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     log.status(opStatus, error);
     await log.close();
     await log.expireStream();
+    if (status === "running")
+      await notifyDeploymentEvent({ type: "deployment.running", deploymentId: dep.id });
+    else if (status !== "cancelled")
+      await notifyDeploymentEvent({ type: `deployment.${status}`, deploymentId: dep.id, reason: error });
   }
 
   async function cleanUpAfterCancel(hostInfo: THostConnectionInfo | null): Promise<void> {

@@ -12,6 +12,8 @@ export const jobSchemas = {
   prerequisites: z.object({ operationId: z.string().min(1).max(64) }),
   deploy: z.object({ operationId: z.string().min(1).max(64) }),
   "load-test": z.object({ operationId: z.string().min(1).max(64) }),
+  /** Stop, start, restart or undeploy of a deployment; the operation's kind says which. */
+  "deployment-action": z.object({ operationId: z.string().min(1).max(64) }),
 } as const;
 
 /**
