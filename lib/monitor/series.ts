@@ -2,10 +2,10 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import type { THealthStatus } from "../metrics/health-status";
 import { METRIC_VALUE_KEYS, type TMetricValues } from "../metrics/sample";
+import { bucketSamples, samplePoint, type TMetricPoint } from "./buckets";
 import { isMetricWindow, MAX_POINTS, METRIC_WINDOWS, type TMetricWindow } from "./windows";
 
-/** One chart point: a sample, or the bucket of samples it stands for (`at` is the bucket's start). */
-export type TMetricPoint = { at: string } & TMetricValues;
+export type { TMetricPoint } from "./buckets";
 
 export interface TMetricSeries {
   window: TMetricWindow;
@@ -28,9 +28,8 @@ export interface THealthView {
 }
 
 /**
- * The samples of a window, oldest first. A window with more samples than MAX_POINTS is cut into
- * equal buckets: gauges, rates and p50s are averaged, p95s take the bucket's highest (an average
- * would hide the spike the p95 exists to show).
+ * The samples of a window, oldest first; a window with more samples than MAX_POINTS is cut into
+ * equal buckets (see bucketSamples).
  */
 export async function metricSeries(
   deploymentId: string,
@@ -62,7 +61,7 @@ export async function metricSeries(
     from: from.toISOString(),
     to: now.toISOString(),
     bucketMs,
-    points: bucketMs === 0 ? samples.map(toPoint) : bucketed(samples, from.getTime(), bucketMs),
+    points: bucketMs === 0 ? samples.map(samplePoint) : bucketSamples(samples, from.getTime(), bucketMs),
     sources: snapshot?.sources ?? null,
   };
 }
@@ -98,37 +97,4 @@ export async function healthView(deploymentId: string, limit = 50): Promise<THea
 async function deploymentExists(id: string): Promise<void> {
   const found = await db().deployment.findUnique({ where: { id }, select: { id: true } });
   if (!found) throw new AppError("not_found", "No such deployment");
-}
-
-function toPoint(sample: { at: Date } & TMetricValues): TMetricPoint {
-  const point: Record<string, unknown> = { at: sample.at.toISOString() };
-  for (const key of METRIC_VALUE_KEYS) point[key] = sample[key];
-  return point as unknown as TMetricPoint;
-}
-
-function bucketed(
-  samples: ({ at: Date } & TMetricValues)[],
-  start: number,
-  bucketMs: number,
-): TMetricPoint[] {
-  const groups = new Map<number, ({ at: Date } & TMetricValues)[]>();
-  for (const sample of samples) {
-    const index = Math.floor((sample.at.getTime() - start) / bucketMs);
-    const group = groups.get(index);
-    if (group) group.push(sample);
-    else groups.set(index, [sample]);
-  }
-  return [...groups].map(([index, group]) => {
-    const point: Record<string, unknown> = { at: new Date(start + index * bucketMs).toISOString() };
-    for (const key of METRIC_VALUE_KEYS) {
-      const values = group.map((s) => s[key]).filter((v): v is number => v !== null);
-      point[key] =
-        values.length === 0
-          ? null
-          : key.endsWith("P95")
-            ? Math.max(...values)
-            : values.reduce((a, b) => a + b, 0) / values.length;
-    }
-    return point as unknown as TMetricPoint;
-  });
 }
