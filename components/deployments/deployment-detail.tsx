@@ -11,9 +11,11 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { PIPELINE } from "@/lib/deployments/pipeline-stages";
 import { isActiveDeployment, type TDeploymentStatus, type TDeploymentView } from "@/lib/deployments/view";
 import type { TOperationStatus } from "@/lib/logs/line";
+import { ConfigSnapshot } from "./config-snapshot";
 import { DeploymentStatusBadge, StageMark } from "./deployment-status";
 import { durationBetween, formatDuration } from "./durations";
 import { ExportsPanel } from "./exports-panel";
+import { StageTimeline } from "./timeline";
 
 const OPERATION_STATUS: Record<TDeploymentStatus, TOperationStatus> = {
   queued: "queued",
@@ -55,7 +57,7 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
     return () => clearInterval(timer);
   }, [active, reload]);
 
-  const act = async (action: "cancel" | "retry" | "redeploy") => {
+  const act = async (action: "cancel" | "retry" | "redeploy" | "rollback") => {
     setBusy(action);
     setActionError(null);
     const res = await apiCall<{ id: string }>(`/api/deployments/${dep.id}/${action}`, { method: "POST" });
@@ -64,7 +66,7 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
       setActionError(res.error);
       return;
     }
-    if (action === "redeploy") {
+    if (action === "redeploy" || action === "rollback") {
       router.push(`/deployments/${res.body.id}`);
       return;
     }
@@ -114,6 +116,17 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
               Redeploy
             </button>
           )}
+          {!active && (
+            <button
+              type="button"
+              className={buttonClass.secondary}
+              disabled={busy !== null}
+              onClick={() => void act("rollback")}
+              title="Deploy the last earlier configuration of this model on this host that reached running"
+            >
+              Roll back
+            </button>
+          )}
         </div>
       </div>
       {actionError && (
@@ -138,16 +151,20 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
           . One deployment at a time changes a host.
         </p>
       )}
-      {dep.error && (dep.status === "failed" || dep.status === "blocked" || dep.status === "cancelled") && (
-        <p
-          role="alert"
-          data-testid="deployment-error"
-          className={`rounded-md px-3 py-2 text-sm ${dep.status === "blocked" ? "bg-amber-50 text-amber-900" : dep.status === "cancelled" ? "bg-slate-100 text-slate-700" : "bg-rose-50 text-rose-800"}`}
-        >
-          {dep.error}
-          {dep.status === "blocked" && " — see the log for the exact commands, then press Retry."}
-        </p>
-      )}
+      {dep.error &&
+        (dep.status === "failed" ||
+          dep.status === "blocked" ||
+          dep.status === "cancelled" ||
+          dep.status === "stopped") && (
+          <p
+            role="alert"
+            data-testid="deployment-error"
+            className={`rounded-md px-3 py-2 text-sm ${dep.status === "blocked" ? "bg-amber-50 text-amber-900" : dep.status === "cancelled" || dep.status === "stopped" ? "bg-slate-100 text-slate-700" : "bg-rose-50 text-rose-800"}`}
+          >
+            {dep.error}
+            {dep.status === "blocked" && " — see the log for the exact commands, then press Retry."}
+          </p>
+        )}
       {sanity && (
         <section
           className="rounded-lg border border-emerald-200 bg-emerald-50 p-4"
@@ -171,6 +188,9 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
       )}
       <section aria-label="Stages">
         <h2 className="mb-2 text-sm font-semibold text-slate-700">Stages</h2>
+        <div className="mb-2">
+          <StageTimeline stages={dep.stages} now={now} />
+        </div>
         <ol
           className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white"
           data-testid="stages"
@@ -240,14 +260,28 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
                 · redeploy of{" "}
                 <Link href={`/deployments/${dep.redeployOfId}`} className="text-sky-700 hover:underline">
                   an earlier deployment
+                </Link>{" "}
+                (
+                <Link
+                  href={`/deployments/compare?a=${dep.redeployOfId}&b=${dep.id}`}
+                  className="text-sky-700 hover:underline"
+                >
+                  compare
                 </Link>
+                )
               </>
             )}
           </dd>
         </dl>
-        <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-50 p-3 text-xs" data-testid="spec">
-          {JSON.stringify(dep.spec, null, 2)}
-        </pre>
+        <div className="mt-2">
+          <ConfigSnapshot spec={dep.spec} secrets={dep.secrets} />
+        </div>
+        <details className="mt-2">
+          <summary className="cursor-pointer text-xs text-slate-500">As JSON (secrets left out)</summary>
+          <pre className="mt-1 max-h-80 overflow-auto rounded-lg bg-slate-50 p-3 text-xs" data-testid="spec">
+            {JSON.stringify(dep.spec, null, 2)}
+          </pre>
+        </details>
       </section>
       <section aria-label="Exports">
         <h2 className="mb-2 text-sm font-semibold text-slate-700">Export this configuration</h2>

@@ -140,6 +140,9 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
         >
           <thead className="bg-slate-50 text-left text-xs text-slate-500">
             <tr>
+              <th className="w-8 px-3 py-2 font-medium">
+                <span className="sr-only">Compare</span>
+              </th>
               <th className="px-3 py-2 font-medium">Model</th>
               <th className="px-3 py-2 font-medium">Host</th>
               <th className="px-3 py-2 font-medium">Status</th>
@@ -153,6 +156,15 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
               const ms = d.finishedAt ? durationBetween(d.startedAt, d.finishedAt) : null;
               return (
                 <tr key={d.id}>
+                  <td className="px-3 py-2">
+                    <input
+                      type="checkbox"
+                      name="id"
+                      value={d.id}
+                      form="compare-form"
+                      aria-label={`Compare ${d.modelName} queued ${d.createdAt}`}
+                    />
+                  </td>
                   <td className="px-3 py-2">
                     <Link href={`/deployments/${d.id}`} className="text-sky-700 hover:underline">
                       {d.modelName}
@@ -179,6 +191,19 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
             })}
           </tbody>
         </table>
+      )}
+      {deployments.length > 1 && (
+        <form
+          id="compare-form"
+          method="get"
+          action="/deployments/compare"
+          className="flex items-center gap-3 text-sm text-slate-600"
+        >
+          <button type="submit" className={buttonClass.secondary} data-testid="compare-selected">
+            Compare selected
+          </button>
+          Tick two deployments to compare their configurations.
+        </form>
       )}
       {(query?.cursor || page.nextCursor) && (
         <nav className="flex justify-end gap-4 text-sm" aria-label="Pages">
