@@ -9,7 +9,9 @@ import { promptOfWords } from "./prompt";
 import { runConcurrently } from "./run-concurrently";
 import { summarize, type TLoadTestFigures, type TRequestSample } from "./stats";
 
-const PROGRESS_EVERY_MS = 1000;
+/** A progress line each tenth of the requests, and every few seconds while slow requests run. */
+const PROGRESS_STEPS = 10;
+const PROGRESS_EVERY_MS = 5000;
 
 const ms = (v: number | null): string => (v === null ? "n/a" : `${Math.round(v)} ms`);
 
@@ -53,12 +55,14 @@ export async function runLoadTest(operationId: string, ctx: { redis: Redis; ssh:
     const samples: TRequestSample[] = [];
     let inFlight = 0;
     const t0 = performance.now();
-    const progress = setInterval(() => {
-      const errors = samples.filter((s) => !s.ok).length;
+    const step = Math.max(1, Math.ceil(test.requests / PROGRESS_STEPS));
+    const report = (): void => {
+      const errors = samples.filter((x) => !x.ok).length;
       log.system(
-        `${samples.length}/${test.requests} done, ${errors} errors, ${inFlight} in flight, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        `${samples.length}/${test.requests} done, ${errors} errors, ${inFlight} in flight, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       );
-    }, PROGRESS_EVERY_MS);
+    };
+    const progress = setInterval(report, PROGRESS_EVERY_MS);
     let durationMs = 0;
     try {
       await ctx.ssh.use(info.host.id, info.version, info.target, (connection) => {
@@ -87,6 +91,7 @@ export async function runLoadTest(operationId: string, ctx: { redis: Redis; ssh:
             });
           } finally {
             inFlight -= 1;
+            if (samples.length % step === 0 || samples.length === test.requests) report();
           }
         });
       });
