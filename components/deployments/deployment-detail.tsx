@@ -127,6 +127,16 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
               Roll back
             </button>
           )}
+          {!active && (
+            <Link
+              href={`/deployments/${dep.id}/playground`}
+              className={buttonClass.secondary}
+              data-testid="open-playground"
+              title="Chat with the model and run load tests; the newest passing load test is the acceptance record"
+            >
+              Playground
+            </Link>
+          )}
         </div>
       </div>
       {actionError && (
