@@ -18,6 +18,9 @@ export default function PanelLayout({ children }: { children: ReactNode }) {
           <Link href="/dashboard" className="text-sm text-slate-600 hover:text-slate-900">
             Dashboard
           </Link>
+          <Link href="/settings/webhooks" className="text-sm text-slate-600 hover:text-slate-900">
+            Webhooks
+          </Link>
         </nav>
       </header>
       <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>

@@ -15,6 +15,7 @@ import { ConfigSnapshot } from "./config-snapshot";
 import { DeploymentStatusBadge, StageMark } from "./deployment-status";
 import { durationBetween, formatDuration } from "./durations";
 import { ExportsPanel } from "./exports-panel";
+import { LifecycleActions } from "./lifecycle-actions";
 import { StageTimeline } from "./timeline";
 
 const OPERATION_STATUS: Record<TDeploymentStatus, TOperationStatus> = {
@@ -193,6 +194,7 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
           )}
         </section>
       )}
+      <LifecycleActions deploymentId={dep.id} hostId={dep.host.id} status={dep.status} />
       {(dep.status === "running" || dep.status === "stopped") && (
         <MetricsPanel deploymentId={dep.id} deploymentStatus={dep.status} />
       )}
