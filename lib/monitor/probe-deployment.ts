@@ -18,8 +18,8 @@ const PREVIOUS_SAMPLES = 2;
 /**
  * One poll of a running deployment, run on the host over SSH (vLLM usually binds loopback): GET
  * /health, then /metrics when /health answered. Stores a metric sample, the verdict on the
- * deployment, and a health event when the verdict changed. A deployment that is no longer running
- * is left alone. An unreachable host counts as down: its server cannot be reached either.
+ * deployment, and a health event when the verdict changed. A deployment that is no longer running,
+ * or whose stop/start/restart is under way, is left alone. An unreachable host counts as down: its server cannot be reached either.
  */
 export async function probeDeployment(deploymentId: string, ctx: { ssh: SshPool }): Promise<void> {
   const dep = await db().deployment.findUnique({
@@ -27,6 +27,9 @@ export async function probeDeployment(deploymentId: string, ctx: { ssh: SshPool 
     select: { id: true, hostId: true, status: true, dirId: true, spec: true, modelName: true },
   });
   if (dep?.status !== "running") return;
+  // An operator's stop, start or restart is under way: it reports its own outcome, and a "down"
+  // from the middle of a planned restart would only be noise (and a webhook).
+  if (await actionUnderWay(deploymentId)) return;
   const spec = dep.spec as unknown as TDeploymentSpec;
   const info = await hostConnectionInfo(dep.hostId);
   if (!info) return;
@@ -89,6 +92,10 @@ export async function probeDeployment(deploymentId: string, ctx: { ssh: SshPool 
     });
   }
   await recordHealth(deploymentId, verdict, now);
+}
+
+async function actionUnderWay(deploymentId: string): Promise<boolean> {
+  return (await db().deploymentAction.count({ where: { deploymentId, active: true } })) > 0;
 }
 
 function readMetrics(text: string): { snapshot: TVllmSnapshot } | { error: TProbeFailure } {

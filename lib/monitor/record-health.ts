@@ -18,8 +18,10 @@ export async function recordHealth(
     const rows = await tx.$queryRaw<{ health: THealthStatus | null; status: string }[]>`
       SELECT health::text AS health, status::text AS status FROM "Deployment" WHERE id = ${deploymentId} FOR UPDATE`;
     const row = rows[0];
-    // Stopped (or undeployed) while this probe ran: its verdict no longer applies.
+    // Stopped, undeployed or being restarted while this probe ran: its verdict no longer applies.
     if (row?.status !== "running") return null;
+    const acting = await tx.deploymentAction.count({ where: { deploymentId, active: true } });
+    if (acting > 0) return null;
     const changed = row.health !== verdict.status;
     await tx.deployment.update({
       where: { id: deploymentId },

@@ -40,6 +40,11 @@ export default async function setup(): Promise<() => Promise<void>> {
     WEBOPS_SECRET_KEY_FILE: keyFile,
     // A killed worker's job is taken up by another after 5 s (30 s in production).
     WEBOPS_JOB_LOCK_MS: "5000",
+    // The health monitor polls every 2 s (15 s in production), so down/up shows within seconds.
+    WEBOPS_HEALTH_INTERVAL_MS: "2000",
+    // Webhook retries after 0.2, 0.4, 0.8 s (10 s, 20 s, ... in production).
+    WEBOPS_WEBHOOK_BACKOFF_MS: "200",
+    WEBOPS_WEBHOOK_ATTEMPTS: "4",
   };
   prisma(["migrate", "deploy"], env);
   execFileSync("redis-cli", ["-p", String(redisPort), "flushall"], {
