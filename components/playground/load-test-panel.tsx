@@ -5,6 +5,7 @@ import { LiveLog } from "@/components/operations/live-log";
 import { apiCall } from "@/components/ui/api-call";
 import { buttonClass } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { RelativeTime } from "@/components/ui/relative-time";
 import {
   LOAD_TEST_LIMITS,
   type TLoadTestList,
@@ -115,8 +116,13 @@ export function LoadTestPanel({
         {acceptance ? (
           <>
             <span className="font-medium">Verified under expected load</span>
-            {acceptance.finishedAt && ` on ${new Date(acceptance.finishedAt).toLocaleString()}`}:{" "}
-            {acceptanceSummary(acceptance)}.
+            {acceptance.finishedAt && (
+              <>
+                {" "}
+                (<RelativeTime iso={acceptance.finishedAt} />)
+              </>
+            )}
+            : {acceptanceSummary(acceptance)}.
           </>
         ) : (
           "Not yet verified under load: no load test of this deployment has passed."
