@@ -22,10 +22,10 @@ export function StageDurations({ stages }: { stages: TStageDurations[] }) {
           <tr key={s.name} data-stage={s.name}>
             <td className="py-1 pr-2">{s.title}</td>
             <td className="py-1 tabular-nums text-slate-500">{s.count}</td>
-            <td className="py-1 text-right tabular-nums" data-testid="median">
+            <td className="whitespace-nowrap py-1 text-right tabular-nums" data-testid="median">
               {formatDuration(s.medianMs)}
             </td>
-            <td className="py-1 text-right tabular-nums" data-testid="p95">
+            <td className="whitespace-nowrap py-1 pl-2 text-right tabular-nums" data-testid="p95">
               {formatDuration(s.p95Ms)}
             </td>
             <td className="py-1 pl-3">

@@ -25,6 +25,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   } else {
     try {
       comparison = await compareDeployments(ids[0] as string, ids[1] as string);
+      // Before on the left, after on the right, whatever order the ids came in.
+      if (comparison.a.createdAt > comparison.b.createdAt)
+        comparison = await compareDeployments(ids[1] as string, ids[0] as string);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       problem = err.message;
