@@ -5,7 +5,8 @@ import type { TVllmSnapshot } from "./vllm-snapshot";
  * The rules that turn one poll of a running deployment into its health, in order:
  *
  * down      /health did not answer 200: refused ("not listening"), timed out, another HTTP code,
- *           or any other failure. Nothing else is looked at.
+ *           or any other failure. Nothing else is looked at. Also when /health answered but
+ *           /metrics, asked right after, was refused: the server stopped between the two.
  * degraded  /health answers 200, and any of:
  *           - /metrics failed or could not be read (the charts go blank);
  *           - KV-cache usage is at or above 95%: vLLM queues new requests and preempts running
@@ -60,6 +61,12 @@ export function classifyHealth(observation: THealthObservation): THealthVerdict 
   const metrics = observation.metrics;
   if (metrics === undefined) return { status: "healthy", reason: "/health answers" };
   if ("error" in metrics) {
+    if (metrics.error.kind === "refused")
+      return {
+        status: "down",
+        reason:
+          "not listening: /metrics refused the connection right after /health answered (vLLM has stopped, or is restarting)",
+      };
     return {
       status: "degraded",
       reason: `/health answers but ${describeProbeFailure("/metrics", metrics.error)}: no metrics for this poll`,
