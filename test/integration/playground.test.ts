@@ -238,6 +238,7 @@ describe("load test", () => {
     const served = (await fixtureRequestsServed()) - servedBefore;
     expect(served === 20 || (again.status === 202 && served === 22)).toBe(true);
 
+    console.log(`load test N=20 C=4 figures: ${JSON.stringify(test)}`);
     const row = await db().loadTest.findUniqueOrThrow({ where: { id } });
     expect(row.deploymentId).toBe(deploymentId);
     const list = await loadTests();
