@@ -19,6 +19,7 @@ export function MetricChart({
   format,
   from,
   to,
+  yMax,
 }: {
   id: string;
   title: string;
@@ -27,6 +28,8 @@ export function MetricChart({
   format: (value: number) => string;
   from: number;
   to: number;
+  /** A fixed top of the axis (e.g. 1 for a fraction); otherwise it fits the data. */
+  yMax?: number;
 }) {
   const data = points.map((p) => ({ ...p, t: Date.parse(p.at) }));
   const latest = [...points].reverse().find((p) => series.some((s) => p[s.key] !== null));
@@ -67,7 +70,12 @@ export function MetricChart({
                 tickFormatter={(t: number) => clock(t, short)}
                 minTickGap={24}
               />
-              <YAxis tick={{ fontSize: 11 }} width={52} tickFormatter={(v: number) => format(v)} />
+              <YAxis
+                tick={{ fontSize: 11 }}
+                width={56}
+                domain={[0, yMax ?? "auto"]}
+                tickFormatter={(v: number) => format(v)}
+              />
               <Tooltip
                 labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
                 formatter={(value) => (typeof value === "number" ? format(value) : String(value))}

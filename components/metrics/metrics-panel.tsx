@@ -12,7 +12,13 @@ import { MetricChart, type TChartSeries } from "./metric-chart";
 /** How often the open page asks again; the monitor itself polls every WEBOPS_HEALTH_INTERVAL_MS. */
 const REFRESH_MS = 3000;
 
-const CHARTS: { id: string; title: string; series: TChartSeries[]; format: (v: number) => string }[] = [
+const CHARTS: {
+  id: string;
+  title: string;
+  series: TChartSeries[];
+  format: (v: number) => string;
+  yMax?: number;
+}[] = [
   {
     id: "requests",
     title: "Requests",
@@ -36,6 +42,7 @@ const CHARTS: { id: string; title: string; series: TChartSeries[]; format: (v: n
     title: "KV-cache usage",
     series: [{ key: "kvCacheUsage", label: "used", color: "#f43f5e" }],
     format: (v) => `${(v * 100).toFixed(0)}%`,
+    yMax: 1,
   },
   {
     id: "ttft",
@@ -163,5 +170,7 @@ export function MetricsPanel({
 }
 
 function seconds(v: number): string {
+  if (v === 0) return "0";
+  if (v < 0.01) return `${(v * 1000).toFixed(2)} ms`;
   return v < 1 ? `${Math.round(v * 1000)} ms` : `${v.toFixed(2)} s`;
 }

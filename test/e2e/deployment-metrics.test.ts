@@ -151,10 +151,14 @@ describe("deployment metrics in a real browser", () => {
   }, 90_000);
 
   it("vLLM killed on the host: down within two polling intervals, a webhook to the loopback receiver, the reason in the history", async () => {
-    const pidFile = join(host.rootDir, "home", host.user, "webops", "deployments", dirId, "vllm.pid");
-    const pid = Number((await readFile(pidFile, "utf8")).trim());
-    expect(pid).toBeGreaterThan(1);
-    process.kill(pid, "SIGKILL");
+    // The supervisor first (it would start vLLM again after 10 s), then vLLM: only Restart brings it back.
+    const dir = join(host.rootDir, "home", host.user, "webops", "deployments", dirId);
+    const pidIn = async (name: string) => Number((await readFile(join(dir, name), "utf8")).trim());
+    const [supervisor, vllm] = [await pidIn("supervisor.pid"), await pidIn("vllm.pid")];
+    expect(supervisor).toBeGreaterThan(1);
+    expect(vllm).toBeGreaterThan(1);
+    process.kill(supervisor, "SIGKILL");
+    process.kill(vllm, "SIGKILL");
     const killedAt = Date.now();
 
     await expect.poll(() => health(page), { timeout: 20_000, interval: 250 }).toBe("down");
@@ -184,6 +188,9 @@ describe("deployment metrics in a real browser", () => {
   }, 60_000);
 
   it("Restart brings it back to healthy, with a webhook for that too", async () => {
+    // Nothing on the host starts it again by itself.
+    await new Promise((r) => setTimeout(r, 3 * INTERVAL_MS));
+    expect(await health(page)).toBe("down");
     const res = await api(`/api/deployments/${deploymentId}/restart`, { method: "POST" });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     await expect.poll(() => health(page), { timeout: 120_000, interval: 500 }).toBe("healthy");
