@@ -16,7 +16,7 @@ const ZEnvSchema = z.object({
   WEBOPS_HOST_QUEUE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   WEBOPS_LOG_STREAM_TTL_S: z.coerce.number().int().min(60).default(86_400),
   WEBOPS_HEALTH_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
-  WEBOPS_METRICS_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 366).default(168),
+  WEBOPS_METRICS_RETENTION_HOURS: z.coerce.number().min(1).max(8784).default(168), // at most 366 days
   /** The panel's address as operators reach it: links in webhook payloads. */
   WEBOPS_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:3000"),
   WEBOPS_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),

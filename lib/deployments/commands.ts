@@ -143,7 +143,7 @@ function serviceSteps(
       command: run(
         [
           `if [ -f "$dir/${FILES.supervisorPid}" ] && kill -0 "$(cat "$dir/${FILES.supervisorPid}")" 2>/dev/null; then echo "already running"; exit 0; fi`,
-          `rm -f "$dir/${FILES.stop}"`,
+          `rm -f "$dir/${FILES.stop}" "$dir/${FILES.stoppingPids}"`,
           `setsid nohup /bin/sh "$dir/${FILES.supervise}" </dev/null >>"$dir/logs/supervisor.log" 2>&1 &`,
           'echo "started"',
         ].join("\n"),
@@ -177,7 +177,11 @@ export function stopCommand(
   return inDeploymentDir(
     deployPath,
     deploymentId,
-    `touch "$dir/${FILES.stop}"\nif [ -f "$dir/${FILES.supervisorPid}" ]; then kill -TERM "-$(cat "$dir/${FILES.supervisorPid}")" 2>/dev/null || true; fi`,
+    [
+      `touch "$dir/${FILES.stop}"`,
+      `cat "$dir/${FILES.supervisorPid}" "$dir/${FILES.vllmPid}" >"$dir/${FILES.stoppingPids}" 2>/dev/null || true`,
+      `if [ -f "$dir/${FILES.supervisorPid}" ]; then kill -TERM "-$(cat "$dir/${FILES.supervisorPid}")" 2>/dev/null || true; fi`,
+    ].join("\n"),
   );
 }
 

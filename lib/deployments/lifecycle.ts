@@ -40,11 +40,11 @@ async function subjectOf(dep: {
     orderBy: { createdAt: "desc" },
     select: { id: true },
   });
-  const undeployed = (dep.result as { undeployed?: { removedEnvironment?: boolean } } | null)?.undeployed;
+  const undeployed = (dep.result as { undeployed?: { removeEnvironment?: boolean } } | null)?.undeployed;
   return {
     status: dep.status,
     folderTakenBy: later?.id ?? null,
-    environmentRemoved: undeployed?.removedEnvironment === true,
+    environmentRemoved: undeployed?.removeEnvironment === true,
   };
 }
 

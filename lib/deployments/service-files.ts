@@ -9,6 +9,8 @@ export const FILES = {
   supervise: "supervise.sh",
   supervisorPid: "supervisor.pid",
   vllmPid: "vllm.pid",
+  /** The supervisor's and vLLM's pids as a stop found them, for the wait after it. */
+  stoppingPids: "stopping.pids",
   stop: "stop",
   log: "logs/vllm.log",
 } as const;

@@ -59,12 +59,17 @@ export function waitStoppedCommand(dirId: string, deployPath: string): RemoteCom
     deployPath,
     dirId,
     [
+      // The stop saved both pids before it signalled them: the supervisor removes its pid files
+      // before it exits, and vLLM may outlive it by a moment. A zombie (state Z) has ended.
+      `pids=$(cat "$dir/${FILES.stoppingPids}" "$dir/${FILES.supervisorPid}" "$dir/${FILES.vllmPid}" 2>/dev/null) || true`,
+      'running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(sed \'s/.*) //\' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }',
+      'anyRunning() { for p in $pids; do running "$p" && return 0; done; return 1; }',
       "i=0",
-      `while [ -f "$dir/${FILES.supervisorPid}" ] && kill -0 "$(cat "$dir/${FILES.supervisorPid}")" 2>/dev/null; do`,
+      "while anyRunning; do",
       '  i=$((i+1)); [ $i -gt 60 ] && { echo "still running after 30 s" >&2; exit 1; }',
       "  sleep 0.5",
       "done",
-      `rm -f "$dir/${FILES.supervisorPid}" "$dir/${FILES.vllmPid}"`,
+      `rm -f "$dir/${FILES.supervisorPid}" "$dir/${FILES.vllmPid}" "$dir/${FILES.stoppingPids}"`,
     ].join("\n"),
     [],
     { timeoutMs: 45_000 },
