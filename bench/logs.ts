@@ -65,7 +65,13 @@ async function throughWebOps(
     data: { kind: "host_check", hostId: ctx.hostId, status: "running", startedAt: new Date() },
   });
   const child: ChildProcess = fork(join(HERE, "logs", "pump.ts"), [], {
-    execArgv: ["--import", "tsx"],
+    execArgv: [
+      "--import",
+      "tsx",
+      ...(process.env.WEBOPS_BENCH_PROFILE_DIR
+        ? ["--cpu-prof", "--cpu-prof-dir", process.env.WEBOPS_BENCH_PROFILE_DIR]
+        : []),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const replies: TPumpReply[] = [];
@@ -117,12 +123,17 @@ async function throughWebOps(
 
 /** Lines 1..n of an operation in PostgreSQL that are there once and with the flood's text. */
 async function storedGood(operationId: string, n: number, flood: boolean): Promise<number> {
-  const { db } = await import("../lib/db");
-  const rows = await db().$queryRaw<{ good: number }[]>`
-    SELECT count(*)::int AS good FROM "LogLine"
-    WHERE "operationId" = ${operationId} AND seq BETWEEN 1 AND ${n}
-      AND (NOT ${flood} OR seq = 1 OR text = 'line ' || lpad(seq::text, 7, '0') || ' ' || ${FLOOD_TEXT})`;
-  return rows[0]?.good ?? 0;
+  const { readStoredRuns } = await import("../lib/logs/stored");
+  let good = 0;
+  let expected = 1;
+  for (const run of await readStoredRuns(operationId, 0, n)) {
+    for (const line of JSON.parse(`[${run.body}]`) as { seq: number; text: string }[]) {
+      const ok = line.seq === expected && (!flood || line.seq === 1 || line.text === floodLine(line.seq));
+      if (ok) good += 1;
+      expected = line.seq + 1;
+    }
+  }
+  return good;
 }
 
 async function main(): Promise<void> {
@@ -281,7 +292,9 @@ async function main(): Promise<void> {
     if (!Object.values(met).every(Boolean)) console.log("\nTARGET MISSED (see above)");
     console.log(`\nwrote ${RESULTS}`);
     const { disconnectDb } = await import("../lib/db");
+    const { endLogRowsPool } = await import("../lib/logs/writer");
     await disconnectDb();
+    await endLogRowsPool();
   } finally {
     await files?.remove();
     await host?.stop();

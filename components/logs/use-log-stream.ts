@@ -68,9 +68,11 @@ export function useLogStream({
         failures = 0;
         setConnection("live");
       };
-      es.addEventListener("line", (e) => {
-        const line = JSON.parse((e as MessageEvent<string>).data) as TLogLine;
-        if (buffer.add(line)) scheduleRender();
+      es.addEventListener("lines", (e) => {
+        let added = false;
+        for (const line of JSON.parse((e as MessageEvent<string>).data) as TLogLine[])
+          if (buffer.add(line)) added = true;
+        if (added) scheduleRender();
       });
       es.addEventListener("status", (e) => {
         const data = JSON.parse((e as MessageEvent<string>).data) as {

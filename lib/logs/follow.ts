@@ -1,6 +1,14 @@
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "../generated/prisma/client";
-import { decodeLogEntry, isFinalStatus, lineJson, logStreamKey, type TLogEvent, type TLogLine } from "./line";
+import {
+  decodeLogEntry,
+  isFinalStatus,
+  logStreamKey,
+  parseLineJson,
+  splitLineJson,
+  type TLogEvent,
+} from "./line";
+import { readStoredRuns, type TStoredRun } from "./stored";
 
 interface FollowOptions {
   operationId: string;
@@ -11,60 +19,49 @@ interface FollowOptions {
   /** A connection of its own: XREAD BLOCK holds it, and aborting disconnects it. */
   openReader: () => Redis;
   heartbeatMs?: number;
+  /** Where stored lines are read (default: the LogChunk table, `readStoredRuns`). */
+  readStored?: (operationId: string, afterSeq: number, limit: number) => Promise<TStoredRun[]>;
 }
 
 export type TFollowEvent = TLogEvent | { type: "heartbeat" };
 
-/** Consecutive lines `first, first + 1, ...` as their JSON (`lineJson`), passed on without re-encoding. */
+/**
+ * Consecutive lines `first .. first + count - 1` as bodies (`joinLineJson`) to be joined by commas:
+ * the bytes of Redis entries or the text of stored chunks, passed on without decoding.
+ */
 export interface TLineRun {
   type: "lines";
   first: number;
-  json: string[];
+  count: number;
+  parts: (string | Buffer)[];
 }
 
 /** What `followLogRuns` yields: runs of lines, status changes in order with them, heartbeats. */
 export type TFollowRun = TLineRun | Extract<TLogEvent, { type: "status" }> | { type: "heartbeat" };
 
-/** Rows per query when a log is read back from PostgreSQL. */
-const PAGE_SIZE = 5000;
+/** Lines per query when a log is read back from PostgreSQL. */
+const PAGE_SIZE = 10_000;
 /** Stream entries per XREAD; each entry carries a burst of up to a thousand lines. */
 const ENTRIES_PER_READ = 50;
+/** Entries join one run until it holds this many lines (a relay's event stays a few hundred kB). */
+const MAX_RUN_LINES = 5000;
 
 /** Stored lines after `afterSeq`, a page at a time, as runs of consecutive lines. */
-async function* storedRuns(
-  db: PrismaClient,
-  operationId: string,
-  afterSeq: number,
-): AsyncGenerator<TLineRun> {
+async function* storedRuns(opts: FollowOptions, afterSeq: number): AsyncGenerator<TLineRun> {
+  const read = opts.readStored ?? readStoredRuns;
   let after = afterSeq;
   for (;;) {
-    const rows = await db.logLine.findMany({
-      where: { operationId, seq: { gt: after } },
-      orderBy: { seq: "asc" },
-      take: PAGE_SIZE,
-    });
-    let run: TLineRun | undefined;
-    for (const r of rows) {
-      const json = lineJson({
-        seq: r.seq,
-        stream: r.stream,
-        text: r.text,
-        at: r.at.toISOString(),
-        ...(r.stage ? { stage: r.stage } : {}),
-      });
-      if (run && run.first + run.json.length === r.seq) run.json.push(json);
-      else {
-        if (run) yield run;
-        run = { type: "lines", first: r.seq, json: [json] };
-      }
-      after = r.seq;
+    const runs = await read(opts.operationId, after, PAGE_SIZE);
+    for (const run of runs) {
+      after = lastOf(run);
+      yield { type: "lines", first: run.first, count: run.count, parts: [run.body] };
     }
-    if (run) yield run;
-    if (rows.length < PAGE_SIZE) return;
+    if (runs.length === 0 || after < afterSeq + PAGE_SIZE) return;
+    afterSeq = after;
   }
 }
 
-const lastOf = (run: TLineRun) => run.first + run.json.length - 1;
+const lastOf = (run: { first: number; count: number }) => run.first + run.count - 1;
 
 /**
  * Every event of an operation's log after `afterSeq`, live while it runs, ending with its final
@@ -83,7 +80,7 @@ export async function* followLogRuns(opts: FollowOptions): AsyncGenerator<TFollo
   let lastSeq = opts.afterSeq;
   const final = await finished();
   if (final) {
-    for await (const run of storedRuns(db, operationId, lastSeq)) {
+    for await (const run of storedRuns(opts, lastSeq)) {
       lastSeq = lastOf(run);
       yield run;
     }
@@ -98,14 +95,15 @@ export async function* followLogRuns(opts: FollowOptions): AsyncGenerator<TFollo
     const key = logStreamKey(operationId);
     // A stream lost with Redis' data: what PostgreSQL holds comes first, the stream goes on from there.
     if ((await reader.exists(key)) === 0) {
-      for await (const run of storedRuns(db, operationId, lastSeq)) {
+      for await (const run of storedRuns(opts, lastSeq)) {
         lastSeq = lastOf(run);
         yield run;
       }
     }
     let cursor = `${lastSeq}-0`;
     while (!opts.signal.aborted) {
-      const reply = (await reader.xread(
+      // As bytes: a relay passes the lines on as they are.
+      const reply = (await reader.xreadBuffer(
         "COUNT",
         ENTRIES_PER_READ,
         "BLOCK",
@@ -113,7 +111,7 @@ export async function* followLogRuns(opts: FollowOptions): AsyncGenerator<TFollo
         "STREAMS",
         key,
         cursor,
-      )) as [string, [string, string[]][]][] | null;
+      )) as [Buffer, [Buffer, Buffer[]][]][] | null;
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) {
         // Quiet for a while: tell the browser we are alive, and notice an operation that ended
@@ -121,7 +119,7 @@ export async function* followLogRuns(opts: FollowOptions): AsyncGenerator<TFollo
         yield { type: "heartbeat" };
         const ended = await finished();
         if (ended) {
-          for await (const run of storedRuns(db, operationId, lastSeq)) {
+          for await (const run of storedRuns(opts, lastSeq)) {
             lastSeq = lastOf(run);
             yield run;
           }
@@ -132,20 +130,24 @@ export async function* followLogRuns(opts: FollowOptions): AsyncGenerator<TFollo
       }
       // Lines of consecutive entries go out as one run, up to the next status change.
       let run: TLineRun | undefined;
-      for (const [id, fields] of entries) {
+      for (const [rawId, fields] of entries) {
+        const id = String(rawId);
         cursor = id;
         const entry = decodeLogEntry(id, fields);
         if (!entry) continue;
         if (entry.type === "lines") {
           // An entry is a batch; resuming in its middle drops the lines the viewer already has.
           const skip = Math.max(0, lastSeq + 1 - entry.first);
-          if (skip >= entry.json.length) continue;
-          const json = skip > 0 ? entry.json.slice(skip) : entry.json;
+          if (skip >= entry.count) continue;
+          const body = skip > 0 ? splitLineJson(String(entry.body)).slice(skip).join(",") : entry.body;
           const first = entry.first + skip;
-          if (run && lastOf(run) + 1 === first) for (const j of json) run.json.push(j);
-          else {
+          const count = entry.count - skip;
+          if (run && lastOf(run) + 1 === first && run.count < MAX_RUN_LINES) {
+            run.parts.push(body);
+            run.count += count;
+          } else {
             if (run) yield run;
-            run = { type: "lines", first, json };
+            run = { type: "lines", first, count, parts: [body] };
           }
           lastSeq = lastOf(run);
           continue;
@@ -171,6 +173,6 @@ export async function* followLogRuns(opts: FollowOptions): AsyncGenerator<TFollo
 export async function* followLog(opts: FollowOptions): AsyncGenerator<TFollowEvent> {
   for await (const event of followLogRuns(opts)) {
     if (event.type !== "lines") yield event;
-    else for (const json of event.json) yield { type: "line", line: JSON.parse(json) as TLogLine };
+    else for (const line of parseLineJson(event.parts.join(","))) yield { type: "line", line };
   }
 }

@@ -57,39 +57,64 @@ export function lineJson(line: TLogLine): string {
   return `{"seq":${line.seq},"stream":"${line.stream}","text":${JSON.stringify(line.text)},"at":${JSON.stringify(line.at)}${stage}}`;
 }
 
-/** Fields of a batch entry: its first line number and each line's JSON, one per `\n` (JSON escapes newlines). */
-export function linesEntryFields(first: number, json: readonly string[]): string[] {
-  return ["type", "lines", "first", String(first), "lines", json.join("\n")];
+/**
+ * The JSON of consecutive lines joined by commas (a "body"): wrapped in `[` `]` it is a JSON array.
+ * Stream entries, stored chunks and the event stream all carry lines this way, so a relay passes
+ * them on without decoding them. Every line starts with `{"seq":`, which cannot occur unescaped
+ * inside a JSON string, so a body splits back into its lines exactly there.
+ */
+export function joinLineJson(json: readonly string[]): string {
+  return json.join(",");
 }
 
-/** A decoded stream entry: lines `first..first+json.length-1` as JSON, or a status change. */
-export type TLogEntry =
-  | { type: "lines"; first: number; json: string[] }
+const LINE_START = '{"seq":';
+
+export function splitLineJson(body: string): string[] {
+  if (body === "") return [];
+  const parts = body.split(`,${LINE_START}`);
+  for (let i = 1; i < parts.length; i++) parts[i] = LINE_START + parts[i];
+  return parts;
+}
+
+/** The lines of a body, parsed. */
+export function parseLineJson(body: string): TLogLine[] {
+  return JSON.parse(`[${body}]`) as TLogLine[];
+}
+
+/** Fields of a batch entry: its first line number and its lines as a body (`joinLineJson`). */
+export function linesEntryFields(first: number, body: string): string[] {
+  return ["type", "lines", "first", String(first), "lines", body];
+}
+
+/**
+ * A decoded stream entry: lines `first..first+count-1` as a body (a string, or the bytes when the
+ * stream was read as buffers), or a status change.
+ */
+export type TLogEntry<B extends string | Buffer = string> =
+  | { type: "lines"; first: number; count: number; body: B }
   | { type: "status"; seq: number; status: TOperationStatus; error: string | null };
 
-export function decodeLogEntry(id: string, fields: readonly string[]): TLogEntry | undefined {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+export function decodeLogEntry<B extends string | Buffer>(
+  id: string,
+  fields: readonly B[],
+): TLogEntry<B> | undefined {
+  const map = new Map<string, B>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(String(fields[i]), fields[i + 1] as B);
   const seq = seqOfEntryId(id);
-  const type = map.get("type");
-  if (type === "lines") {
-    const first = Number(map.get("first"));
-    const json = (map.get("lines") ?? "").split("\n");
-    // A malformed entry (wrong count for its id) is skipped rather than mis-numbered.
-    if (!Number.isInteger(first) || first + json.length - 1 !== seq) return undefined;
-    return { type: "lines", first, json };
+  const field = (name: string) => {
+    const value = map.get(name);
+    return value === undefined ? undefined : String(value);
+  };
+  if (field("type") === "lines") {
+    const first = Number(field("first"));
+    const body = map.get("lines");
+    // A malformed entry is skipped rather than mis-numbered.
+    if (!Number.isInteger(first) || first < 1 || first > seq || body === undefined) return undefined;
+    return { type: "lines", first, count: seq - first + 1, body };
   }
-  if (type === "line") {
-    // One line per entry, as workers before batching wrote it (streams live a day after a run).
-    const stream = ZLogStreamSchema.safeParse(map.get("stream"));
-    if (!stream.success) return undefined;
-    const stage = map.get("stage");
-    const line = { seq, stream: stream.data, text: map.get("text") ?? "", at: map.get("at") ?? "" };
-    return { type: "lines", first: seq, json: [lineJson(stage ? { ...line, stage } : line)] };
-  }
-  const status = ZOperationStatusSchema.safeParse(map.get("status"));
+  const status = ZOperationStatusSchema.safeParse(field("status"));
   if (!status.success) return undefined;
-  return { type: "status", seq, status: status.data, error: map.get("error") || null };
+  return { type: "status", seq, status: status.data, error: field("error") || null };
 }
 
 /** The operation has stopped writing: finished, or blocked until the operator resumes it. */

@@ -1,43 +1,32 @@
 import type { Redis } from "ioredis";
-import type { PrismaClient } from "../generated/prisma/client";
-import { decodeLogEntry, logStreamKey, type TLogLine } from "./line";
+import { decodeLogEntry, logStreamKey, splitLineJson } from "./line";
+import { logRowsPool, storeLogChunk, type TLogRowsPool } from "./writer";
 
 /**
  * Lines a worker published to Redis but did not live to write to PostgreSQL (it was killed between
- * two batches): copied into PostgreSQL before the log goes on, so the stored sequence has no gap.
+ * two batches): stored as one chunk before the log goes on, so the stored sequence has no gap.
  * Returns how many lines were recovered.
  */
 export async function recoverUnpersistedLines(
   redis: Redis,
-  db: PrismaClient,
   operationId: string,
   persisted: number,
+  pool: TLogRowsPool = logRowsPool(),
 ): Promise<number> {
   const entries = await redis.xrange(logStreamKey(operationId), `${persisted + 1}-0`, "+");
-  const lines: TLogLine[] = [];
+  const bodies: string[] = [];
+  let next = persisted + 1;
   for (const [id, fields] of entries) {
     const entry = decodeLogEntry(id, fields);
     if (entry?.type !== "lines") continue;
-    for (const [k, json] of entry.json.entries()) {
-      if (entry.first + k <= persisted) continue;
-      lines.push(JSON.parse(json) as TLogLine);
-    }
+    // The entry holding the first missing line may also hold stored ones: those are dropped.
+    const skip = next - entry.first;
+    if (skip < 0 || skip >= entry.count) break;
+    bodies.push(skip === 0 ? entry.body : splitLineJson(entry.body).slice(skip).join(","));
+    next = entry.first + entry.count;
   }
-  if (lines.length === 0) return 0;
-  const last = lines[lines.length - 1] as TLogLine;
-  await db.$transaction([
-    db.logLine.createMany({
-      data: lines.map((l) => ({
-        operationId,
-        seq: l.seq,
-        stream: l.stream,
-        text: l.text,
-        at: new Date(l.at),
-        stage: l.stage ?? null,
-      })),
-      skipDuplicates: true,
-    }),
-    db.operation.update({ where: { id: operationId }, data: { lineCount: last.seq } }),
-  ]);
-  return lines.length;
+  const count = next - persisted - 1;
+  if (count === 0) return 0;
+  await storeLogChunk(pool, operationId, persisted + 1, count, bodies.join(","));
+  return count;
 }

@@ -3,13 +3,12 @@ import pg from "pg";
 import { databaseUrl } from "../env";
 import type { PrismaClient } from "../generated/prisma/client";
 import {
-  decodeLogEntry,
+  joinLineJson,
   lineEntryId,
   lineJson,
   linesEntryFields,
   logStreamKey,
   MAX_LINE_LENGTH,
-  type TLogLine,
   type TLogStream,
   type TOperationStatus,
 } from "./line";
@@ -17,15 +16,14 @@ import { maskSecrets } from "./mask";
 
 /** What the writer needs of a `pg.Pool`: one parameterised statement at a time. */
 export interface TLogRowsPool {
-  query(text: string, values: unknown[]): Promise<unknown>;
+  query(text: string, values: unknown[]): Promise<{ rowCount: number | null; rows: unknown[] }>;
 }
 
 const globalForPool = globalThis as unknown as { webopsLogRowsPool?: pg.Pool };
 
 /**
- * The process's PostgreSQL pool for log rows. Rows go through `pg` directly, not Prisma: on
- * 5000-row batches that costs the worker about 3 µs of CPU per line instead of 7, and PostgreSQL
- * less than JSON would. Idle connections never keep a process from exiting.
+ * The process's PostgreSQL pool for log chunks (writes and reads), through `pg` directly, not
+ * Prisma: a chunk is one large text parameter. Idle connections never keep a process from exiting.
  */
 export function logRowsPool(): pg.Pool {
   if (!globalForPool.webopsLogRowsPool) {
@@ -44,18 +42,49 @@ export async function endLogRowsPool(): Promise<void> {
 }
 
 /**
- * One statement per batch, atomic on its own: the rows (seq = $2 + ordinality - 1) and the
- * operation's lineCount. Rows a killed predecessor already stored are skipped.
+ * One statement per chunk, atomic on its own: the chunk goes in only if it continues the stored log
+ * exactly (the operation's lineCount is the line before it), and lineCount moves to its last line.
+ * A chunk that does not follow is refused (no row), never stored twice or with a gap.
  */
-const INSERT_LINES = `
-  WITH inserted AS (
-    INSERT INTO "LogLine" ("operationId", "seq", "stream", "stage", "text", "at")
-    SELECT $1, $2::int + r.n::int - 1, r.stream, r.stage, r.text, r.at
-    FROM unnest($3::"LogStream"[], $4::text[], $5::timestamp(3)[], $6::text[])
-         WITH ORDINALITY AS r(stream, text, at, stage, n)
-    ON CONFLICT DO NOTHING
+const INSERT_CHUNK = `
+  WITH advanced AS (
+    UPDATE "Operation" SET "lineCount" = $3 WHERE id = $1 AND "lineCount" = $2::int - 1 RETURNING id
   )
-  UPDATE "Operation" SET "lineCount" = $7 WHERE id = $1`;
+  INSERT INTO "LogChunk" ("operationId", "firstSeq", "lastSeq", "lines")
+  SELECT id, $2, $3, $4 FROM advanced`;
+
+/** After a refused chunk: how far the stored log goes, and whether this very chunk is in it. */
+const STORED_STATE = `
+  SELECT o."lineCount", EXISTS (
+    SELECT 1 FROM "LogChunk" c
+    WHERE c."operationId" = $1 AND c."lastSeq" = $3 AND c."firstSeq" = $2 AND c.lines = $4
+  ) AS "same"
+  FROM "Operation" o WHERE o.id = $1`;
+
+/**
+ * Stores lines `first..first + count - 1` (a body: each `lineJson`, joined by commas) as one chunk after the
+ * lines already stored. The same chunk stored before (a retried statement whose first try did
+ * commit) is fine; a chunk that would leave a gap or overlap other stored lines throws.
+ */
+export async function storeLogChunk(
+  pool: TLogRowsPool,
+  operationId: string,
+  first: number,
+  count: number,
+  lines: string,
+): Promise<void> {
+  const last = first + count - 1;
+  const inserted = await pool.query(INSERT_CHUNK, [operationId, first, last, lines]);
+  if (inserted.rowCount === 1) return;
+  const { rows } = await pool.query(STORED_STATE, [operationId, first, last, lines]);
+  const state = rows[0] as { lineCount: number; same: boolean } | undefined;
+  if (state === undefined) throw new Error(`Operation ${operationId} is gone; its log lines were not stored`);
+  if (state.same) return;
+  const stored = state.lineCount;
+  throw new Error(
+    `Log lines ${first} to ${last} of operation ${operationId} do not follow the ${stored} stored`,
+  );
+}
 
 interface LogWriterOptions {
   operationId: string;
@@ -71,14 +100,13 @@ interface LogWriterOptions {
   streamTtlSeconds: number;
   /** PostgreSQL: a line waits at most this long for its INSERT (default 250 ms). */
   flushIntervalMs?: number;
-  /** PostgreSQL: rows per INSERT; this many waiting lines are written at once (default 5000). */
+  /** PostgreSQL: lines per chunk at most; this many waiting lines are written at once (default 20 000). */
   flushBatchSize?: number;
   /** Redis: lines per stream entry at most (default 1000). */
   publishBatchSize?: number;
   /**
-   * Lines held in memory above which `writable` is false (default 50 000). Lines waiting for
-   * PostgreSQL beyond a quarter of it are not held once Redis has them: they are read back from the
-   * stream when their turn comes, so a flood faster than PostgreSQL does not fill the worker's memory.
+   * Lines held in memory (not yet acknowledged by Redis, or not yet in PostgreSQL) above which
+   * `writable` is false (default 100 000: a line is held as its JSON, so about 15 MB).
    */
   maxBacklog?: number;
   /** Values masked in every line before it is stored or sent (tokens, API keys, passwords). */
@@ -114,59 +142,44 @@ export function maskLines(texts: readonly string[], secrets: readonly string[]):
   return out;
 }
 
-/** Lines as PostgreSQL gets them, a column each (seq follows from the first line's). */
-interface Columns {
-  streams: TLogStream[];
-  texts: string[];
-  ats: string[];
-  stages: (string | null)[];
-}
-
-/** A batch of lines as published; its columns are dropped from memory once Redis holds it, in a flood. */
+/**
+ * A batch of lines as published: the JSON of each joined by commas, exactly the stream entry's
+ * `lines` field.
+ */
 interface Part {
   first: number;
   count: number;
-  rows: Columns | undefined;
-  taken: boolean;
+  text: string;
 }
 
 /** Lines not yet written to PostgreSQL, from seq `first`, as the parts they were published in. */
 class PendingRows {
   first = 0;
   length = 0;
-  /** Lines whose columns are in memory (the others are read back from Redis when written). */
-  held = 0;
   private parts: Part[] = [];
 
-  push(first: number, rows: Columns, count: number): Part {
+  push(first: number, text: string, count: number): void {
     if (this.length === 0) this.first = first;
-    const part = { first, count, rows, taken: false };
-    this.parts.push(part);
+    this.parts.push({ first, count, text });
     this.length += count;
-    this.held += count;
-    return part;
   }
 
-  /** Forgets a part's columns (Redis has its lines); `take` callers read them back. */
-  evict(part: Part): void {
-    if (part.taken || part.rows === undefined) return;
-    part.rows = undefined;
-    this.held -= part.count;
-  }
-
-  /** Removes whole parts, about `n` lines (never more than `n` unless one part is bigger). */
-  take(n: number): Part[] {
+  /**
+   * Removes whole parts, about `n` lines and `chars` characters (never more unless one part is
+   * bigger on its own).
+   */
+  take(n: number, chars: number): Part[] {
     let k = 0;
     let lines = 0;
-    while (k < this.parts.length && (k === 0 || lines + (this.parts[k] as Part).count <= n)) {
-      lines += (this.parts[k] as Part).count;
+    let size = 0;
+    while (k < this.parts.length) {
+      const part = this.parts[k] as Part;
+      if (k > 0 && (lines + part.count > n || size + part.text.length > chars)) break;
+      lines += part.count;
+      size += part.text.length;
       k += 1;
     }
     const batch = this.parts.splice(0, k);
-    for (const part of batch) {
-      part.taken = true;
-      if (part.rows !== undefined) this.held -= part.count;
-    }
     this.first += lines;
     this.length -= lines;
     return batch;
@@ -175,10 +188,6 @@ class PendingRows {
   /** Puts a batch that could not be written back in front. */
   restore(batch: Part[]): void {
     const lines = batch.reduce((sum, p) => sum + p.count, 0);
-    for (const part of batch) {
-      part.taken = false;
-      if (part.rows !== undefined) this.held += part.count;
-    }
     this.first = batch[0]?.first ?? this.first;
     this.parts = [...batch, ...this.parts];
     this.length += lines;
@@ -188,8 +197,8 @@ class PendingRows {
 /**
  * Publishes lines to the operation's Redis stream (live viewers) and writes them to PostgreSQL
  * (history). A burst of lines becomes one stream entry on the next turn of the event loop, so a
- * viewer sees a line within milliseconds; PostgreSQL gets them in batches of many rows per INSERT
- * (through `pg`, one statement with array parameters).
+ * viewer sees a line within milliseconds; PostgreSQL gets them as chunks of up to thousands of
+ * lines, the same JSON text, one row per chunk (through `pg`).
  * `close()` writes everything that is still held.
  */
 export class LogWriter {
@@ -246,7 +255,7 @@ export class LogWriter {
 
   /** Lines held in memory: accepted and not yet acknowledged by Redis, or waiting for PostgreSQL. */
   get backlog(): number {
-    return this.pendingTexts.length + this.publishingLines + this.rows.held + this.rowsWriting;
+    return this.pendingTexts.length + this.publishingLines + this.rows.length + this.rowsWriting;
   }
 
   /** Lines accepted and not yet in PostgreSQL. */
@@ -315,7 +324,7 @@ export class LogWriter {
   }
 
   private get maxBacklog(): number {
-    return this.opts.maxBacklog ?? 50_000;
+    return this.opts.maxBacklog ?? 100_000;
   }
 
   /** The ISO time of now, made once per millisecond (a flood of lines shares it). */
@@ -343,31 +352,25 @@ export class LogWriter {
     this.pendingStages = [];
     const json = new Array<string>(count);
     for (let i = 0; i < count; i++) {
-      const text = storable(texts[i] as string);
-      texts[i] = text;
       const stage = stages[i] ?? null;
       json[i] = lineJson({
         seq: first + i,
         stream: streams[i] as TLogStream,
-        text,
+        text: storable(texts[i] as string),
         at: ats[i] as string,
         ...(stage !== null ? { stage } : {}),
       });
     }
-    const fields = linesEntryFields(first, json);
-    const part = this.rows.push(first, { streams, texts, ats, stages }, count);
-    this.xadd(lineEntryId(this.seq), fields, count, () => {
-      // Below the level `whenWritable` waits for, so that a paused channel resumes as soon as Redis
-      // catches up, not only when PostgreSQL has written a batch.
-      if (this.rows.held > this.maxBacklog / 4) this.rows.evict(part);
-    });
+    const text = joinLineJson(json);
+    this.rows.push(first, text, count);
+    this.xadd(lineEntryId(this.seq), linesEntryFields(first, text), count);
     this.scheduleFlush();
   }
 
-  private xadd(id: string, fields: string[], lines: number, acked?: () => void): void {
+  private xadd(id: string, fields: string[], lines: number): void {
     this.publishingLines += lines;
     const added: Promise<void> = this.opts.redis.xadd(this.key, id, ...fields).then(
-      () => acked?.(),
+      () => {},
       (err: unknown) => {
         // Reported by close(); never an unhandled rejection that would end the worker.
         this.publishError ??= err;
@@ -391,7 +394,7 @@ export class LogWriter {
 
   private scheduleFlush(): void {
     if (this.writing) return; // the running write loop takes these rows too
-    if (this.rows.length >= (this.opts.flushBatchSize ?? 5000)) {
+    if (this.rows.length >= (this.opts.flushBatchSize ?? 20_000)) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       this.flush().catch(() => {
@@ -419,7 +422,7 @@ export class LogWriter {
     this.writing = true;
     try {
       while (this.rows.length > 0) {
-        const batch = this.rows.take(this.opts.flushBatchSize ?? 5000);
+        const batch = this.rows.take(this.opts.flushBatchSize ?? 20_000, MAX_CHUNK_CHARS);
         this.rowsWriting = batch.reduce((sum, p) => sum + p.count, 0);
         try {
           await this.insert(batch);
@@ -440,58 +443,27 @@ export class LogWriter {
   private async insert(batch: Part[]): Promise<void> {
     const { operationId } = this.opts;
     const first = (batch[0] as Part).first;
-    const cols: Columns[] = [];
+    const texts: string[] = [];
     let next = first;
     for (const part of batch) {
-      // PendingRows hands out whole parts in order; a gap would misnumber every row after it.
+      // PendingRows hands out whole parts in order; a gap would misnumber every line after it.
       if (part.first !== next)
         throw new Error(`Log lines of operation ${operationId} out of order at ${next}`);
       next += part.count;
-      cols.push(part.rows ?? (await this.readBack(part)));
+      texts.push(part.text);
     }
-    const rows = cols.length === 1 ? (cols[0] as Columns) : concatColumns(cols);
-    await (this.opts.pool ?? logRowsPool()).query(INSERT_LINES, [
+    await storeLogChunk(
+      this.opts.pool ?? logRowsPool(),
       operationId,
       first,
-      rows.streams,
-      rows.texts,
-      rows.ats,
-      rows.stages,
-      next - 1,
-    ]);
-  }
-
-  /** An evicted part's lines, from its stream entry (only parts Redis acknowledged are evicted). */
-  private async readBack(part: Part): Promise<Columns> {
-    const id = lineEntryId(part.first + part.count - 1);
-    const [entry] = await this.opts.redis.xrange(this.key, id, id);
-    const decoded = entry ? decodeLogEntry(entry[0], entry[1]) : undefined;
-    if (decoded?.type !== "lines" || decoded.first !== part.first || decoded.json.length !== part.count)
-      throw new Error(
-        `Lines ${part.first} to ${part.first + part.count - 1} of operation ${this.opts.operationId} are gone from Redis before reaching PostgreSQL`,
-      );
-    const rows: Columns = { streams: [], texts: [], ats: [], stages: [] };
-    for (const json of decoded.json) {
-      const line = JSON.parse(json) as TLogLine;
-      rows.streams.push(line.stream);
-      rows.texts.push(line.text);
-      rows.ats.push(line.at);
-      rows.stages.push(line.stage ?? null);
-    }
-    return rows;
+      next - first,
+      texts.length === 1 ? (texts[0] as string) : texts.join(","),
+    );
   }
 }
 
-function concatColumns(parts: Columns[]): Columns {
-  // concat, not flatMap: several times faster on arrays of thousands.
-  const [head, ...rest] = parts as [Columns, ...Columns[]];
-  return {
-    streams: head.streams.concat(...rest.map((p) => p.streams)),
-    texts: head.texts.concat(...rest.map((p) => p.texts)),
-    ats: head.ats.concat(...rest.map((p) => p.ats)),
-    stages: head.stages.concat(...rest.map((p) => p.stages)),
-  };
-}
+/** A chunk holds at most about this many characters (bigger single bursts stay whole). */
+const MAX_CHUNK_CHARS = 4_000_000;
 
 /** Cut to MAX_LINE_LENGTH, and without NUL characters, which PostgreSQL text cannot hold. */
 function storable(text: string): string {

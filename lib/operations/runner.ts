@@ -57,7 +57,7 @@ export function credentialSecrets(target: SshTarget): string[] {
  * not live to store are copied into PostgreSQL, then numbering goes on after the last line.
  */
 async function openLog(operationId: string, redis: Redis, persisted: number): Promise<LogWriter> {
-  const recovered = await recoverUnpersistedLines(redis, db(), operationId, persisted);
+  const recovered = await recoverUnpersistedLines(redis, operationId, persisted);
   return new LogWriter({
     operationId,
     redis,

@@ -5,6 +5,7 @@ import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { installSlowNvidiaSmi } from "../fixtures/slow-nvidia-smi";
 import { startTestHost, type TestHost } from "../hosts";
 import { testUrl } from "../setup/system-config";
+import { storedLines } from "../support/logs";
 import { launchBrowser, resultPath } from "./browser";
 
 let host: TestHost;
@@ -67,7 +68,7 @@ describe("thin path in a real browser: add a host, check it, watch the log live"
     await page.screenshot({ path: resultPath("thin-path-live.png"), fullPage: true });
 
     // Stored in PostgreSQL: every line, numbered 1..n without gaps, and the outcome.
-    const stored = await db().logLine.findMany({ where: { operationId }, orderBy: { seq: "asc" } });
+    const stored = await storedLines(operationId);
     expect(stored.map((l) => l.seq)).toEqual(live.map((_, i) => i + 1));
     expect((await db().operation.findUniqueOrThrow({ where: { id: operationId } })).status).toBe("succeeded");
 

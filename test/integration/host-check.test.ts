@@ -1,8 +1,9 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, disconnectDb } from "@/lib/db";
+import { disconnectDb } from "@/lib/db";
 import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { startTestHost, type TestHost } from "../hosts";
+import { storedLines } from "../support/logs";
 import { addHost, runCheck } from "../support/operations";
 
 // The whole path below the browser: a record and a BullMQ job from lib/, the real worker process
@@ -43,10 +44,7 @@ describe("host check through the worker", () => {
       python3: expect.stringMatching(/^3\.11\./),
     });
     expect(texts).toContain("os_id=debian");
-    const stored = await db().logLine.findMany({
-      where: { operationId: operation.id },
-      orderBy: { seq: "asc" },
-    });
+    const stored = await storedLines(operation.id);
     expect(stored.map((l) => l.text)).toEqual(texts);
     expect(operation.lineCount).toBe(texts.length);
   });

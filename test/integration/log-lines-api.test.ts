@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { testUrl } from "../setup/system-config";
+import { storeLines } from "../support/logs";
 
 // The stored-lines endpoint a viewer loads history from before it follows the live stream.
 it("serves stored lines in pages after a line number, and refuses bad parameters", async () => {
@@ -8,18 +9,20 @@ it("serves stored lines in pages after a line number, and refuses bad parameters
     data: { name: `lines-${Date.now()}`, address: "127.0.0.1", username: "deploy", authMethod: "key" },
   });
   const op = await db().operation.create({
-    data: { kind: "host_check", hostId: host.id, status: "succeeded", lineCount: 3 },
+    data: { kind: "host_check", hostId: host.id, status: "succeeded" },
   });
-  await db().logLine.createMany({
-    data: [1, 2, 3].map((seq) => ({
-      operationId: op.id,
+  // Two chunks (1-2, 3), so a page can start and end inside one or across both.
+  await storeLines(
+    op.id,
+    [1, 2, 3].map((seq) => ({
       seq,
       stream: seq === 2 ? ("stderr" as const) : ("stdout" as const),
       text: `line ${seq} "quoted"`,
-      at: new Date(Date.UTC(2026, 10, 25, 12, 0, seq)),
-      stage: seq === 3 ? "install-runtime" : null,
+      at: new Date(Date.UTC(2026, 10, 25, 12, 0, seq)).toISOString(),
+      ...(seq === 3 ? { stage: "install-runtime" } : {}),
     })),
-  });
+    2,
+  );
   const page = async (query: string) => {
     const res = await fetch(testUrl(`/api/operations/${op.id}/lines${query}`));
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };

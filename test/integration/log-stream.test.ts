@@ -5,6 +5,7 @@ import { followLog, type TFollowEvent } from "@/lib/logs/follow";
 import { logStreamKey } from "@/lib/logs/line";
 import { LogWriter } from "@/lib/logs/writer";
 import { createRedis } from "@/lib/redis";
+import { storedLines } from "../support/logs";
 
 // Real PostgreSQL and Redis, started by test/setup/system.ts.
 const redis = createRedis("blocking");
@@ -89,7 +90,7 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     const log = writer(id);
     for (let i = 1; i <= 1500; i++) log.line(i % 7 === 0 ? "stderr" : "stdout", `line ${i}`);
     await log.close();
-    const rows = await db().logLine.findMany({ where: { operationId: id }, orderBy: { seq: "asc" } });
+    const rows = await storedLines(id);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
     expect(rows[6]).toMatchObject({ stream: "stderr", text: "line 7" });
     expect((await db().operation.findUniqueOrThrow({ where: { id } })).lineCount).toBe(1500);
@@ -153,9 +154,7 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     );
     expect(seqs(events)).toEqual(Array.from({ length: 1266 }, (_, i) => i + 1235));
     expect(events[0]).toMatchObject({ type: "line", line: { seq: 1235, text: "line 1235", stage: "build" } });
-    const stored = await db().logLine.findUniqueOrThrow({
-      where: { operationId_seq: { operationId: id, seq: 2500 } },
-    });
+    const stored = (await storedLines(id))[2499];
     expect(stored).toMatchObject({ text: "line 2500", stage: "build", stream: "stdout" });
   });
 
@@ -182,12 +181,9 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
       }
     }
     await log.close();
-    const count = await db().logLine.count({ where: { operationId: id } });
-    const last = await db().logLine.findFirstOrThrow({
-      where: { operationId: id },
-      orderBy: { seq: "desc" },
-    });
-    expect(count).toBe(30_000);
+    const rows = await storedLines(id);
+    const last = rows.at(-1);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 30_000 }, (_, i) => i + 1));
     expect(last).toMatchObject({ seq: 30_000, text: "flood 30000" });
     // Bounded (within twice maxBacklog: lines in flight to Redis count too), however fast the producer is.
     expect(pauses).toBeGreaterThan(0);
@@ -219,7 +215,7 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     const second = writer(id, 3);
     second.line("system", "retrying");
     await second.close();
-    const rows = await db().logLine.findMany({ where: { operationId: id }, orderBy: { seq: "asc" } });
+    const rows = await storedLines(id);
     expect(rows.map((r) => `${r.seq}:${r.text}`)).toEqual([
       "1:try 1 line 1",
       "2:try 1 line 2",
@@ -241,7 +237,7 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     log.line("stdout", "login with pw-7f3a9c");
     log.line("stderr", "curl -H 'Authorization: Bearer sk-abc123' http://127.0.0.1:8000/v1/models");
     await log.close();
-    const stored = await db().logLine.findMany({ where: { operationId: id }, orderBy: { seq: "asc" } });
+    const stored = await storedLines(id);
     expect(stored.map((l) => l.text)).toEqual([
       "login with ********",
       "curl -H 'Authorization: Bearer ********' http://127.0.0.1:8000/v1/models",

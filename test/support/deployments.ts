@@ -1,11 +1,11 @@
 import { chown, readdir, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { db } from "@/lib/db";
 import type { TDeploymentSpecInput } from "@/lib/deployments/schema";
 import type { TDeploymentView } from "@/lib/deployments/view";
 import { FIXTURE_VLLM_VERSION, type FixtureIndex, makeModelFolder } from "../fixtures/vllm";
 import type { TestHost } from "../hosts";
+import { storedLines } from "./logs";
 
 export const FIXTURE_MODEL_DIR = "/home/deploy/models/tiny";
 export const FIXTURE_API_KEY = "fixture-api-key-0123456789";
@@ -119,6 +119,6 @@ export async function waitFor(
 export const ended = (d: TDeploymentView) => d.status !== "queued" && d.status !== "deploying";
 
 /** The persisted log of a deployment, in order. */
-export async function storedLog(operationId: string) {
-  return db().logLine.findMany({ where: { operationId }, orderBy: { seq: "asc" } });
+export function storedLog(operationId: string) {
+  return storedLines(operationId);
 }

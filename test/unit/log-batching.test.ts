@@ -2,7 +2,14 @@ import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { followLog, followLogRuns, type TFollowEvent } from "@/lib/logs/follow";
-import { decodeLogEntry, lineJson, linesEntryFields, type TLogLine } from "@/lib/logs/line";
+import {
+  decodeLogEntry,
+  joinLineJson,
+  lineJson,
+  linesEntryFields,
+  splitLineJson,
+  type TLogLine,
+} from "@/lib/logs/line";
 import { maskSecrets } from "@/lib/logs/mask";
 import { LogWriter, maskLines, type TLogRowsPool } from "@/lib/logs/writer";
 
@@ -26,7 +33,7 @@ class FakeStream {
   async xrange(_key: string, start: string, end: string): Promise<TEntry[]> {
     return this.entries.filter(([id]) => !after(start, id) && !after(id, end));
   }
-  async xread(...args: (string | number)[]): Promise<[string, TEntry[]][] | null> {
+  async xreadBuffer(...args: (string | number)[]): Promise<[string, TEntry[]][] | null> {
     const count = Number(args[1]);
     const cursor = String(args.at(-1));
     const found = this.entries.filter(([id]) => after(id, cursor)).slice(0, count);
@@ -42,12 +49,13 @@ class FakeStream {
 }
 
 /**
- * The PostgreSQL side: rows from the writer's INSERT (its array parameters, seq numbered from the
- * first), skipping seqs already stored as ON CONFLICT DO NOTHING does; an operation's status.
+ * The PostgreSQL side: chunks from the writer's guarded INSERT (taken only when they continue the
+ * stored log, as the statement's UPDATE ... WHERE "lineCount" = first - 1 does), the lineCount
+ * read that follows a refused one, and an operation's status.
  */
 function fakeDb(opts: { insertDelayMs?: number } = {}) {
+  const chunks: { first: number; last: number; lines: string }[] = [];
   const rows: TLogLine[] = [];
-  const stored = new Set<number>();
   /** `earlier`: what the first status reads answer, before `status` (the operation ends meanwhile). */
   const state = { status: "running", earlier: [] as string[], lineCount: 0, inserts: 0, failNext: 0 };
   const pool: TLogRowsPool = {
@@ -57,42 +65,38 @@ function fakeDb(opts: { insertDelayMs?: number } = {}) {
         state.failNext -= 1;
         throw new Error("connection terminated unexpectedly");
       }
-      expect(sql).toContain("ON CONFLICT DO NOTHING");
-      const [, first, streams, texts, ats, stages, lineCount] = values as [
-        string,
-        number,
-        TLogLine["stream"][],
-        string[],
-        string[],
-        (string | null)[],
-        number,
-      ];
+      if (sql.includes('SELECT o."lineCount"')) {
+        const [, first, last, lines] = values as [string, number, number, string];
+        const same = chunks.some((c) => c.first === first && c.last === last && c.lines === lines);
+        return { rowCount: 1, rows: [{ lineCount: state.lineCount, same }] };
+      }
+      expect(sql).toContain('"lineCount" = $2::int - 1');
+      const [, first, last, lines] = values as [string, number, number, string];
       state.inserts += 1;
-      texts.forEach((text, i) => {
-        const seq = first + i;
-        const stage = stages[i] ?? null;
-        const row = { seq, stream: streams[i] as TLogLine["stream"], text, at: ats[i] as string };
-        if (stored.has(seq)) return;
-        stored.add(seq);
-        rows.push(stage === null ? row : { ...row, stage });
-      });
-      state.lineCount = lineCount;
-      return { rowCount: 1 };
+      if (state.lineCount !== first - 1) return { rowCount: 0, rows: [] };
+      chunks.push({ first, last, lines });
+      const parsed = JSON.parse(`[${lines}]`) as TLogLine[];
+      expect(parsed.map((l) => l.seq)).toEqual(range(first, last));
+      rows.push(...parsed);
+      state.lineCount = last;
+      return { rowCount: 1, rows: [] };
     },
   };
+  const readStored = async (_op: string, after: number, limit: number) =>
+    chunks
+      .filter((c) => c.last > after && c.first <= after + limit)
+      .map((c) => {
+        const json = splitLineJson(c.lines);
+        const from = Math.max(0, after + 1 - c.first);
+        const kept = json.slice(from, after + limit - c.first + 1);
+        return { first: c.first + from, count: kept.length, body: joinLineJson(kept) };
+      });
   const db = {
     operation: {
       findUniqueOrThrow: async () => ({ status: state.earlier.shift() ?? state.status, error: null }),
     },
-    logLine: {
-      findMany: async (args: { where: { seq: { gt: number } }; take: number }) =>
-        rows
-          .filter((r) => r.seq > args.where.seq.gt)
-          .slice(0, args.take)
-          .map((r) => ({ ...r, at: new Date(r.at), stage: r.stage ?? null })),
-    },
   };
-  return { db: db as unknown as PrismaClient, pool, rows, state };
+  return { db: db as unknown as PrismaClient, pool, rows, chunks, state, readStored };
 }
 
 function setup(
@@ -106,6 +110,8 @@ function setup(
 ) {
   const stream = new FakeStream();
   const pg = fakeDb({ ...(opts.insertDelayMs ? { insertDelayMs: opts.insertDelayMs } : {}) });
+  // Lines before afterSeq are stored already (a previous run's).
+  pg.state.lineCount = opts.afterSeq ?? 0;
   const log = new LogWriter({
     operationId: "op1",
     redis: stream as unknown as Redis,
@@ -127,6 +133,7 @@ function setup(
       db: pg.db,
       openReader: () => stream as unknown as Redis,
       heartbeatMs: 1,
+      readStored: pg.readStored,
     });
   return { stream, pg, log, follow };
 }
@@ -153,30 +160,22 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
     for (const line of lines) expect(lineJson(line)).toBe(JSON.stringify(line));
   });
 
-  it("decodes a batch entry and refuses one whose line count does not match its id", () => {
+  it("decodes a batch entry, splits its body back into lines exactly, refuses a malformed one", () => {
+    // A text that looks like the start of a line cannot split a body: JSON escapes its quotes.
+    const texts = ["l1", 'x,{"seq":99,"stream":"stdout"}', "l3"];
     const json = [1, 2, 3].map((seq) =>
-      lineJson({ seq: seq + 9, stream: "stdout", text: `l${seq}`, at: "t" }),
+      lineJson({ seq: seq + 9, stream: "stdout", text: texts[seq - 1] as string, at: "t" }),
     );
-    expect(decodeLogEntry("12-0", linesEntryFields(10, json))).toEqual({ type: "lines", first: 10, json });
-    expect(decodeLogEntry("13-0", linesEntryFields(10, json))).toBeUndefined();
-    // One line per entry, as older workers wrote it.
-    const legacy = decodeLogEntry("4-0", [
-      "type",
-      "line",
-      "stream",
-      "stderr",
-      "text",
-      "x",
-      "at",
-      "t",
-      "stage",
-      "s",
-    ]);
-    expect(legacy).toEqual({
+    const body = joinLineJson(json);
+    expect(decodeLogEntry("12-0", linesEntryFields(10, body))).toEqual({
       type: "lines",
-      first: 4,
-      json: [JSON.stringify({ seq: 4, stream: "stderr", text: "x", at: "t", stage: "s" })],
+      first: 10,
+      count: 3,
+      body,
     });
+    expect(splitLineJson(body)).toEqual(json);
+    expect(decodeLogEntry("9-0", linesEntryFields(10, body))).toBeUndefined();
+    expect(decodeLogEntry("12-0", ["type", "lines", "first", "x", "lines", body])).toBeUndefined();
   });
 
   it("masks a batch of lines exactly as it masks each line alone", () => {
@@ -268,18 +267,15 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
       signal: new AbortController().signal,
       db: pg.db,
       openReader: () => stream as unknown as Redis,
+      readStored: pg.readStored,
     }))
       runs.push(
-        run.type === "lines"
-          ? `${run.first}+${run.json.length}`
-          : run.type === "status"
-            ? run.status
-            : run.type,
+        run.type === "lines" ? `${run.first}+${run.count}` : run.type === "status" ? run.status : run.type,
       );
     expect(runs).toEqual(["4+22", "running", "26+5", "failed"]);
   });
 
-  it("keeps all lines while PostgreSQL lags, holding in memory no more than the backlog limit", async () => {
+  it("keeps all lines while PostgreSQL lags, a producer that waits when told holding no more than the limit", async () => {
     const { log, pg, stream } = setup({
       maxBacklog: 400,
       publishBatchSize: 50,
@@ -287,19 +283,24 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
       insertDelayMs: 20,
     });
     let peak = 0;
+    let pauses = 0;
     for (let i = 1; i <= 5000; i++) {
       log.line("stdout", `line ${i}`);
-      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
       peak = Math.max(peak, log.backlog);
+      // As an SSH channel delivers output: a chunk of 50 lines, then a pause while the writer is full.
+      if (i % 50 === 0) {
+        if (!log.writable) pauses += 1;
+        await (log.writable ? new Promise((r) => setImmediate(r)) : log.whenWritable());
+      }
     }
-    expect(log.unpersisted).toBeGreaterThan(400);
     await log.close();
+    expect(pauses).toBeGreaterThan(0);
     expect(pg.rows.map((r) => r.seq)).toEqual(range(1, 5000));
     expect(pg.rows[4999]?.text).toBe("line 5000");
     expect(pg.state.lineCount).toBe(5000);
     expect(stream.entries).toHaveLength(100);
-    // A quarter of the limit waiting for PostgreSQL, a batch being inserted, a burst being published.
-    expect(peak).toBeLessThanOrEqual(100 + 200 + 100);
+    // The limit, plus at most the one chunk of output that arrived before the producer looked.
+    expect(peak).toBeLessThanOrEqual(400 + 50);
   });
 
   it("serves a finished operation from PostgreSQL a page at a time", async () => {
@@ -356,5 +357,30 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
     pg.state.failNext = 0;
     await log.close();
     expect(pg.rows.map((r) => r.text)).toEqual(["kept"]);
+  });
+
+  it("stores a batch as one chunk of the published JSON, never one that does not follow the stored log", async () => {
+    const { log, pg, stream } = setup({ publishBatchSize: 4, flushBatchSize: 10 });
+    for (let i = 1; i <= 10; i++) log.line("stdout", `l${i}`);
+    await log.close();
+    // Published in entries of 4, 4, 2; stored as one chunk whose text is theirs joined.
+    expect(pg.chunks.map((c) => [c.first, c.last])).toEqual([[1, 10]]);
+    const published = stream.entries.map(([, fields]) => fields[5]).join(",");
+    expect(pg.chunks[0]?.lines).toBe(published);
+    // A second writer that believes fewer lines are stored is refused, not stored twice.
+    const { LogWriter: Writer } = await import("@/lib/logs/writer");
+    const stale = new Writer({
+      operationId: "op1",
+      redis: new FakeStream() as unknown as Redis,
+      db: pg.db,
+      pool: pg.pool,
+      afterSeq: 5,
+      streamTtlSeconds: 60,
+    });
+    stale.line("stdout", "late");
+    await expect(stale.close()).rejects.toThrow(
+      "Log lines 6 to 6 of operation op1 do not follow the 10 stored",
+    );
+    expect(pg.rows.map((r) => r.seq)).toEqual(range(1, 10));
   });
 });

@@ -13,15 +13,26 @@ function afterSeq(request: Request): number {
   return Number(raw);
 }
 
-/** One write for a whole run of lines: an event per line, each with its id for Last-Event-ID. */
-function eventText(event: TFollowRun): string {
-  if (event.type === "heartbeat") return ": heartbeat\n\n";
+const COMMA = Buffer.from(",");
+
+/**
+ * One event for a whole run of lines: `event: lines`, its data the lines' JSON as an array (the
+ * bodies from Redis or PostgreSQL, joined as they are), its id the run's last line (the browser's
+ * Last-Event-ID resumes after it).
+ */
+function eventBytes(event: TFollowRun): Uint8Array {
+  if (event.type === "heartbeat") return Buffer.from(": heartbeat\n\n");
   if (event.type === "status")
-    return `id: ${event.seq}\nevent: status\ndata: ${JSON.stringify({ status: event.status, error: event.error })}\n\n`;
-  let text = "";
-  for (let i = 0; i < event.json.length; i++)
-    text += `id: ${event.first + i}\nevent: line\ndata: ${event.json[i]}\n\n`;
-  return text;
+    return Buffer.from(
+      `id: ${event.seq}\nevent: status\ndata: ${JSON.stringify({ status: event.status, error: event.error })}\n\n`,
+    );
+  const chunks: Buffer[] = [Buffer.from(`id: ${event.first + event.count - 1}\nevent: lines\ndata: [`)];
+  event.parts.forEach((part, i) => {
+    if (i > 0) chunks.push(COMMA);
+    chunks.push(typeof part === "string" ? Buffer.from(part) : part);
+  });
+  chunks.push(Buffer.from("]\n\n"));
+  return Buffer.concat(chunks);
 }
 
 // GET /api/operations/:id/events - the operation's log as Server-Sent Events, live while it runs
@@ -49,7 +60,7 @@ export async function GET(
           if (next.done) {
             controller.enqueue(encoder.encode("event: end\ndata: {}\n\n"));
             controller.close();
-          } else controller.enqueue(encoder.encode(eventText(next.value)));
+          } else controller.enqueue(eventBytes(next.value));
         } catch (err) {
           if (abort.signal.aborted) return;
           controller.enqueue(
