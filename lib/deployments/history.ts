@@ -2,6 +2,13 @@ import { z } from "zod";
 import { db } from "../db";
 import { validationError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
+import {
+  deploymentsWithLogMatch,
+  firstLogMatches,
+  LOG_SEARCH_MAX,
+  LOG_SEARCH_MIN,
+  type TLogMatch,
+} from "../logs/search";
 import type { TDeploymentStatus } from "./view";
 
 export const DEPLOYMENT_STATUSES = [
@@ -45,6 +52,13 @@ export const ZHistoryQuery = z
     user: z.string().min(1).max(200).optional(),
     from: ZDateParam.optional(),
     to: ZDateParam.optional(),
+    /** Text to find in the deployment's logs (case-insensitive, inside a line's text). */
+    q: z
+      .string()
+      .trim()
+      .min(LOG_SEARCH_MIN, `must be at least ${LOG_SEARCH_MIN} characters`)
+      .max(LOG_SEARCH_MAX, `must be at most ${LOG_SEARCH_MAX} characters`)
+      .optional(),
     cursor: z
       .string()
       .max(400)
@@ -100,6 +114,7 @@ export function parseHistoryParams(params: TParams): THistoryQuery {
     user: one("user"),
     from: one("from"),
     to: one("to"),
+    q: one("q"),
     cursor: one("cursor"),
     limit: one("limit") ?? one("take"),
   });
@@ -124,6 +139,8 @@ export interface THistoryRow {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
+  /** With a log search: the first line that matched, in the pipeline's log or else an action's. */
+  logMatch?: TLogMatch;
 }
 
 const ROW_SELECT = {
@@ -138,6 +155,7 @@ const ROW_SELECT = {
   startedAt: true,
   finishedAt: true,
   error: true,
+  operationId: true,
 } as const satisfies Prisma.DeploymentSelect;
 
 /** Prisma passes `contains` to (I)LIKE as is: escape its wildcards so `opt_` matches only "opt_". */
@@ -145,8 +163,9 @@ function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function whereOf(query: THistoryQuery): Prisma.DeploymentWhereInput {
+function whereOf(query: THistoryQuery, logHits: string[] | null): Prisma.DeploymentWhereInput {
   const and: Prisma.DeploymentWhereInput[] = [];
+  if (logHits) and.push({ id: { in: logHits } });
   if (query.status) and.push({ status: { in: query.status } });
   if (query.host) and.push({ hostId: query.host });
   if (query.model) and.push({ modelName: { contains: likeLiteral(query.model), mode: "insensitive" } });
@@ -166,21 +185,50 @@ function whereOf(query: THistoryQuery): Prisma.DeploymentWhereInput {
 export async function listHistory(
   query: THistoryQuery,
 ): Promise<{ items: THistoryRow[]; nextCursor: string | null }> {
+  const logHits = query.q ? await deploymentsWithLogMatch(query.q) : null;
   const rows = await db().deployment.findMany({
-    where: whereOf(query),
+    where: whereOf(query, logHits),
     select: ROW_SELECT,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
+  const matches = query.q ? await matchesOf(page, query.q) : new Map<string, TLogMatch>();
   return {
-    items: page.map((r) => ({
+    items: page.map(({ operationId: _, ...r }) => ({
       ...r,
       createdAt: r.createdAt.toISOString(),
       startedAt: r.startedAt?.toISOString() ?? null,
       finishedAt: r.finishedAt?.toISOString() ?? null,
+      ...(matches.has(r.id) ? { logMatch: matches.get(r.id) } : {}),
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
   };
+}
+
+/** Each deployment's first matching line: its pipeline's log first, then its actions' oldest first. */
+async function matchesOf(
+  page: { id: string; operationId: string }[],
+  term: string,
+): Promise<Map<string, TLogMatch>> {
+  const actions = await db().deploymentAction.findMany({
+    where: { deploymentId: { in: page.map((d) => d.id) } },
+    select: { deploymentId: true, operationId: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const byOperation = await firstLogMatches(
+    [...page.map((d) => d.operationId), ...actions.map((a) => a.operationId)],
+    term,
+  );
+  const result = new Map<string, TLogMatch>();
+  for (const d of page) {
+    const candidates = [
+      d.operationId,
+      ...actions.filter((a) => a.deploymentId === d.id).map((a) => a.operationId),
+    ];
+    const match = candidates.map((id) => byOperation.get(id)).find((m) => m !== undefined);
+    if (match) result.set(d.id, match);
+  }
+  return result;
 }

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { DEPLOYMENT_STATUSES } from "@/lib/deployments/history";
 import type { TDeploymentStatus } from "@/lib/deployments/view";
+import type { TLogLine } from "@/lib/logs/line";
 import { testUrl } from "../setup/system-config";
+import { storeLines } from "../support/logs";
 
 // The deployment history over HTTP (GET /api/deployments), on ~300 deployments seeded straight into
 // the database in 2001, so deployments other test files create (dated now) never match a 2001 filter.
@@ -126,6 +128,107 @@ beforeAll(async () => {
     hostIds.push(host.id);
   }
   seeds.push(...(await seed(300, new Date("2001-03-01T00:00:00.000Z"), 17 * 3_600_000)));
+  await seedLogs();
+});
+
+// Log search: every seeded deployment has a five-line log in two chunks; some lines hold the terms
+// searched for, others decoys that hold them outside a line's text or differ only in a wildcard.
+const OOM = `OOM-${run}`;
+const WILD = `50%_(a.b) "q${run}\\p"`;
+const STOPPED = `stopped-${run}`;
+const logKind = (i: number) => i % 9;
+
+function logOf(i: number): TLogLine[] {
+  const at = "2001-03-01T00:00:00.000Z";
+  const texts = ["Collecting vllm", "Installing collected packages", "Starting vLLM", "tail", "done"];
+  const stages = ["install", "install", "start", "start", "start"];
+  if (logKind(i) === 0)
+    texts[3] = `torch.OutOfMemoryError: CUDA out of memory (${OOM}) Tried to allocate 2.00 GiB`;
+  if (logKind(i) === 1) stages[3] = OOM.toLowerCase(); // the term as a stage name, not in the text
+  if (logKind(i) === 2) texts[1] = `progress ${WILD}`;
+  if (logKind(i) === 3) texts[1] = `progress 50xx(aXb) "q${run}\\p"`; // LIKE/regex wildcards would match
+  return texts.map((text, k) => ({
+    seq: k + 1,
+    stream: k === 3 ? "stderr" : "stdout",
+    text,
+    at,
+    stage: stages[k],
+  }));
+}
+
+const actionOf = new Map<string, string>();
+async function seedLogs() {
+  for (const [i, s] of seeds.entries()) await storeLines(`op${s.id}`, logOf(i), 3);
+  // Some deployments were stopped by an action whose own log holds the term.
+  for (const [i, s] of seeds.entries()) {
+    if (i % 50 !== 5) continue;
+    const op = await db().operation.create({
+      data: { kind: "deployment_stop", hostId: s.hostId, status: "succeeded" },
+    });
+    await db().deploymentAction.create({
+      data: { deploymentId: s.id, operationId: op.id, hostId: s.hostId, active: false },
+    });
+    await storeLines(op.id, [
+      { seq: 1, stream: "stdout", text: `Stopped (${STOPPED})`, at: "2001-03-01T00:00:00.000Z" },
+    ]);
+    actionOf.set(s.id, op.id);
+  }
+}
+
+interface TMatchRow extends TRow {
+  logMatch?: { operationId: string; seq: number; stage: string | null; text: string };
+}
+
+describe("deployment history log search", () => {
+  it("finds deployments whose log text holds the term in any case, and names the first matching line", async () => {
+    const expected = seeds.filter((_s, i) => logKind(i) === 0).sort(newestFirst);
+    const rows = (await walk(`q=${encodeURIComponent(OOM.toLowerCase())}`, 20)) as TMatchRow[];
+    expect(rows.map((r) => r.id)).toEqual(expected.map((s) => s.id));
+    expect(rows[0]?.logMatch).toEqual({
+      operationId: `op${expected[0]?.id}`,
+      seq: 4,
+      stage: "start",
+      text: `torch.OutOfMemoryError: CUDA out of memory (${OOM}) Tried to allocate 2.00 GiB`,
+    });
+  });
+
+  it("treats LIKE and regular-expression characters, quotes and backslashes as plain text", async () => {
+    const expected = seeds.filter((_s, i) => logKind(i) === 2).sort(newestFirst);
+    const rows = (await walk(`q=${encodeURIComponent(WILD)}`, 50)) as TMatchRow[];
+    expect(rows.map((r) => r.id)).toEqual(expected.map((s) => s.id));
+    expect(rows[0]?.logMatch?.text).toBe(`progress ${WILD}`);
+  });
+
+  it("searches the logs of stop, start, restart and undeploy too, combined with the other filters", async () => {
+    const all = seeds.filter((s) => actionOf.has(s.id)).sort(newestFirst);
+    expect(all.length).toBeGreaterThan(2);
+    const rows = (await walk(`q=${STOPPED}`, 25)) as TMatchRow[];
+    expect(rows.map((r) => r.id)).toEqual(all.map((s) => s.id));
+    expect(rows[0]?.logMatch).toMatchObject({ operationId: actionOf.get(all[0]?.id as string), seq: 1 });
+    const host = all[0]?.hostId as string;
+    const onHost = (await walk(`q=${STOPPED}&host=${host}&${YEAR}`, 25)).map((r) => r.id);
+    expect(onHost).toEqual(all.filter((s) => s.hostId === host).map((s) => s.id));
+  });
+
+  it("refuses a term too short or too long with 400 and a message", async () => {
+    const short = await get("q=a");
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(short.body)).toMatch(/at least 2 characters/);
+    expect(JSON.stringify(short.body)).toContain('"q"');
+    const long = await get(`q=${"x".repeat(201)}`);
+    expect(long.status).toBe(400);
+    expect(JSON.stringify(long.body)).toMatch(/at most 200 characters/);
+    const none = await get(`q=${encodeURIComponent(`nothing-${run}`)}`);
+    expect(none).toEqual({ status: 200, body: { deployments: [], nextCursor: null } });
+  });
+
+  it("shows the matching line under each deployment on the history page", async () => {
+    const html = await (await fetch(testUrl(`/deployments?q=${encodeURIComponent(OOM)}`))).text();
+    const newest = seeds.filter((_s, i) => logKind(i) === 0).sort(newestFirst)[0] as TSeed;
+    expect(html).toContain(`/deployments/${newest.id}`);
+    expect(html).toContain("CUDA out of memory");
+    expect(html).toContain("line 4 (start):");
+  });
 });
 
 describe("deployment history API", () => {

@@ -12,12 +12,13 @@ import {
 } from "@/lib/deployments/history";
 import { AppError } from "@/lib/errors";
 import { listHosts } from "@/lib/hosts/list-hosts";
+import { LOG_SEARCH_MAX, LOG_SEARCH_MIN } from "@/lib/logs/search";
 
 export const dynamic = "force-dynamic";
 
 type TSearchParams = Record<string, string | string[] | undefined>;
 
-const FILTERS = ["status", "host", "model", "user", "from", "to"] as const;
+const FILTERS = ["status", "host", "model", "user", "from", "to", "q"] as const;
 
 /** The same filters with another cursor (or none): the "Older" and "Newest" links. */
 function pageHref(params: TSearchParams, cursor: string | null): string {
@@ -106,6 +107,19 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
           To
           <input type="date" name="to" defaultValue={first("to")} className={inputClass} />
         </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          In logs
+          <input
+            type="search"
+            name="q"
+            defaultValue={first("q")}
+            placeholder="e.g. out of memory"
+            minLength={LOG_SEARCH_MIN}
+            maxLength={LOG_SEARCH_MAX}
+            className={inputClass}
+            data-testid="history-log-search"
+          />
+        </label>
         <button type="submit" className={buttonClass.secondary}>
           Filter
         </button>
@@ -170,6 +184,17 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
                       {d.modelName}
                     </Link>
                     <span className="ml-2 text-xs text-slate-400">{d.installMethod}</span>
+                    {d.logMatch && (
+                      <p
+                        className="mt-1 max-w-xl truncate font-mono text-xs text-slate-500"
+                        data-testid="log-match"
+                      >
+                        <span className="text-slate-400">
+                          {`line ${d.logMatch.seq}${d.logMatch.stage ? ` (${d.logMatch.stage})` : ""}:`}
+                        </span>{" "}
+                        {d.logMatch.text}
+                      </p>
+                    )}
                   </td>
                   <td className="px-3 py-2">
                     <Link href={`/hosts/${d.host.id}`} className="hover:underline">

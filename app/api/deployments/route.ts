@@ -5,8 +5,9 @@ import { jsonBody, respond } from "../_lib/respond";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/deployments?status=&host=&model=&user=&from=&to=&cursor=&limit= - history, newest first
-// (`take` is the older name of `limit`); follow `nextCursor` for older deployments.
+// GET /api/deployments?status=&host=&model=&user=&from=&to=&q=&cursor=&limit= - history, newest
+// first (`take` is the older name of `limit`); follow `nextCursor` for older deployments. `q` finds
+// text in the deployments' logs; each row then names its first matching line (`logMatch`).
 export async function GET(request: Request): Promise<Response> {
   return respond(async () => {
     const query = parseHistoryParams(new URL(request.url).searchParams);
