@@ -9,8 +9,8 @@ export type TConnection = "connecting" | "live" | "reconnecting" | "ended";
 /** How long to wait before reopening a stream EventSource gave up on: doubling, up to a ceiling. */
 const REOPEN_FIRST_MS = 1000;
 const REOPEN_MAX_MS = 15_000;
-/** Lines per request when loading the stored log before following the stream. */
-const PAGE_LINES = 10_000;
+/** Lines per request when loading the stored log before following the stream: a stored chunk's most. */
+const PAGE_LINES = 20_000;
 
 /**
  * Loads an operation's stored log in pages, then follows it over Server-Sent Events into a `LogBuffer`, and re-renders at most
@@ -102,14 +102,19 @@ export function useLogStream({
 
     // History comes in bulk (a page is one JSON document, not thousands of events), then the
     // stream takes over after the last stored line: Redis holds whatever PostgreSQL does not yet.
+    // The next page is requested while this one is parsed and added; a page is as long as a stored
+    // chunk, so the server passes chunks on whole.
+    const fetchPage = async (after: number) => {
+      const res = await fetch(`/api/operations/${operationId}/lines?after=${after}&limit=${PAGE_LINES}`);
+      if (!res.ok) return null;
+      return (await res.json()) as { lines: TLogLine[]; lastSeq: number; more: boolean };
+    };
     const loadStored = async () => {
+      let next = fetchPage(buffer.lastSeq);
       for (;;) {
-        const res = await fetch(
-          `/api/operations/${operationId}/lines?after=${buffer.lastSeq}&limit=${PAGE_LINES}`,
-        );
-        if (!res.ok || stopped) return;
-        const page = (await res.json()) as { lines: TLogLine[]; more: boolean };
-        if (stopped) return;
+        const page = await next;
+        if (!page || stopped) return;
+        if (page.more) next = fetchPage(page.lastSeq);
         let added = false;
         for (const line of page.lines) if (buffer.add(line)) added = true;
         if (added) scheduleRender();

@@ -87,8 +87,8 @@ describe("live log viewer in a real browser", () => {
     const lastLineMs = Date.now() - opened;
     console.log(`log viewer: ${TOTAL} lines, last line on screen ${lastLineMs} ms after navigation`);
     // History came in bulk pages of stored lines, not as 100,000 separate events.
-    expect(pages[0]).toBe("?after=0&limit=10000");
-    expect(pages.length).toBe(TOTAL / 10_000 + 1);
+    expect(pages[0]).toBe("?after=0&limit=20000");
+    expect(pages.length).toBe(TOTAL / 20_000 + 1);
     expect(await page.textContent(`[data-testid=log-line][data-seq="${TOTAL}"]`)).toContain(
       `the very last line ${TOTAL}`,
     );
