@@ -25,14 +25,35 @@ export interface TBenchSystem {
   stop(): Promise<void>;
 }
 
-export const BENCH_PORTS = {
-  postgres: Number(process.env.WEBOPS_BENCH_POSTGRES_PORT ?? 54359),
-  redis: Number(process.env.WEBOPS_BENCH_REDIS_PORT ?? 63829),
-  web: Number(process.env.WEBOPS_BENCH_WEB_PORT ?? 3120),
+/** Ports and data folder of one benchmark's services; WEBOPS_BENCH_* override them for any benchmark. */
+export interface TBenchPlace {
+  postgres: number;
+  redis: number;
+  web: number;
+  dataDir: string;
+}
+
+export const LOGS_BENCH_PLACE: TBenchPlace = {
+  postgres: 54359,
+  redis: 63829,
+  web: 3120,
+  dataDir: ".data/bench-logs",
 };
 
-export async function startBenchSystem(): Promise<TBenchSystem> {
-  const dataDir = resolve(process.env.WEBOPS_BENCH_DATA_DIR ?? ".data/bench-logs");
+function placeOf(defaults: TBenchPlace): TBenchPlace {
+  const env = process.env;
+  return {
+    postgres: Number(env.WEBOPS_BENCH_POSTGRES_PORT ?? defaults.postgres),
+    redis: Number(env.WEBOPS_BENCH_REDIS_PORT ?? defaults.redis),
+    web: Number(env.WEBOPS_BENCH_WEB_PORT ?? defaults.web),
+    dataDir: resolve(env.WEBOPS_BENCH_DATA_DIR ?? defaults.dataDir),
+  };
+}
+
+export async function startBenchSystem(defaults: TBenchPlace = LOGS_BENCH_PLACE): Promise<TBenchSystem> {
+  const place = placeOf(defaults);
+  const { dataDir } = place;
+  const BENCH_PORTS = place;
   ensureServicePackages({ postgres: true, redis: true });
   // Each run starts from an empty database and an empty Redis.
   await dropDatabase(await startPostgres(dataDir, BENCH_PORTS.postgres));
