@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { deploymentsWithLogMatch } from "../lib/logs/search";
 import { launchBrowser } from "../test/e2e/browser";
 import { seedHistory, type TSeeded } from "./history/seed";
 import { startBenchSystem } from "./logs/system";
@@ -90,6 +91,7 @@ async function main() {
   process.env.DATABASE_URL = system.databaseUrl;
   const client = new pg.Client({ connectionString: system.databaseUrl });
   await client.connect();
+  const searchPool = new pg.Pool({ connectionString: system.databaseUrl, max: 1 });
   const closeBrowser: (() => Promise<void>)[] = [];
   try {
     console.log("seeding 10,000 deployments and 1,000,000 log lines ...");
@@ -156,15 +158,11 @@ async function main() {
       for (let r = 0; r < 5; r++) {
         const res = await timedGet(`${system.webUrl}/api/deployments?q=${encodeURIComponent(term)}`);
         push(search, term, res.ms);
-        push(
-          searchSql,
-          term,
-          await timedSql(
-            client,
-            `SELECT count(DISTINCT "operationId") FROM "LogChunk" WHERE lines ILIKE $1`,
-            [`%${term}%`],
-          ),
-        );
+        const sqlStarted = performance.now();
+        const ids = await deploymentsWithLogMatch(term, searchPool);
+        push(searchSql, term, performance.now() - sqlStarted);
+        if (ids.length !== expected)
+          throw new Error(`the search query alone found ${ids.length}, not ${expected}`);
       }
     }
     const allSearch = Object.values(search).flat();
@@ -256,7 +254,7 @@ async function main() {
       method: {
         list: `${cases.length} filters (${cases.map((c) => c.name).join("; ")}) × ${rounds} rounds over HTTP, one at a time, 25 rows a page; baseline: the same page's SELECT sent to PostgreSQL by pg`,
         search:
-          "GET /api/deployments?q= (first page with each row's first matching line) for a term in 1% of the logs and one in none, 5 times each, median per term, the slower term reported; baseline: an ILIKE count over the same chunks in PostgreSQL",
+          "GET /api/deployments?q= (first page with each row's first matching line) for a term in 1% of the logs and one in none, 5 times each, median per term, the slower term reported; baseline: the same search query (deploymentsWithLogMatch) sent to PostgreSQL by pg, without the web app",
         log_view:
           "headless Chromium opens /operations/:id of a finished 100,000-line log; usable = the last line drawn inside the log panel and the count showing every line; median of 3 after a warm-up; baseline: the same pages fetched with fetch() and parsed, no browser",
       },
@@ -277,7 +275,7 @@ async function main() {
       [
         "",
         `history list p95     ${result.list_p95_ms} ms over ${allApi.length} requests (SQL alone ${result.baseline.list_p95_sql_ms} ms; target < ${TARGETS.list_p95_ms_max} ms)  ${verdict(met.list_p95)}`,
-        `log search           ${result.search_ms} ms (SQL ILIKE alone ${result.baseline.search_sql_ms} ms; target < ${TARGETS.search_ms_max} ms)  ${verdict(met.search)}`,
+        `log search           ${result.search_ms} ms (the query alone ${result.baseline.search_sql_ms} ms; target < ${TARGETS.search_ms_max} ms)  ${verdict(met.search)}`,
         `100,000-line log     usable ${result.log_view_usable_ms} ms (fetch without a browser ${result.baseline.log_fetch_without_browser_ms} ms; target < ${TARGETS.log_view_usable_ms_max} ms)  ${verdict(met.log_view_usable)}`,
         `wrote ${RESULTS}`,
       ].join("\n"),
@@ -286,6 +284,7 @@ async function main() {
   } finally {
     for (const close of closeBrowser) await close();
     await client.end();
+    await searchPool.end();
     const { disconnectDb } = await import("../lib/db");
     await disconnectDb();
     const { endLogRowsPool } = await import("../lib/logs/writer");

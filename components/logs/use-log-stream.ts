@@ -11,6 +11,8 @@ const REOPEN_FIRST_MS = 1000;
 const REOPEN_MAX_MS = 15_000;
 /** Lines per request when loading the stored log before following the stream: a stored chunk's most. */
 const PAGE_LINES = 20_000;
+/** Pages requested beyond the one being added. */
+const PAGES_AHEAD = 2;
 
 /**
  * Loads an operation's stored log in pages, then follows it over Server-Sent Events into a `LogBuffer`, and re-renders at most
@@ -102,19 +104,22 @@ export function useLogStream({
 
     // History comes in bulk (a page is one JSON document, not thousands of events), then the
     // stream takes over after the last stored line: Redis holds whatever PostgreSQL does not yet.
-    // The next page is requested while this one is parsed and added; a page is as long as a stored
-    // chunk, so the server passes chunks on whole.
+    // A page is as long as a stored chunk, so the server passes chunks on whole, and every page but
+    // the last is full, so page k starts at start + k * PAGE_LINES: the next pages are requested
+    // while one is added (PAGES_AHEAD at a time), and a request past the end costs an empty page.
     const fetchPage = async (after: number) => {
       const res = await fetch(`/api/operations/${operationId}/lines?after=${after}&limit=${PAGE_LINES}`);
       if (!res.ok) return null;
       return (await res.json()) as { lines: TLogLine[]; lastSeq: number; more: boolean };
     };
     const loadStored = async () => {
-      let next = fetchPage(buffer.lastSeq);
-      for (;;) {
-        const page = await next;
+      const start = buffer.lastSeq;
+      const pages: ReturnType<typeof fetchPage>[] = [];
+      for (let k = 0; ; k++) {
+        while (pages.length <= k + PAGES_AHEAD)
+          pages.push(fetchPage(start + pages.length * PAGE_LINES).catch(() => null));
+        const page = await (pages[k] as ReturnType<typeof fetchPage>);
         if (!page || stopped) return;
-        if (page.more) next = fetchPage(page.lastSeq);
         let added = false;
         for (const line of page.lines) if (buffer.add(line)) added = true;
         if (added) scheduleRender();
