@@ -1,6 +1,7 @@
 // The history benchmark's data, written straight into its own database: 20 hosts, 10,000 deployments
 // over the year 2026 with their pipeline operations and stored logs (90 lines each, one chunk per log,
 // as the writer stores a short burst), and one finished 100,000-line log: 1,000,000 lines in all.
+// All of them are finished, so their chunks are in the search index, as expireStream() leaves them.
 import type pg from "pg";
 import { joinLineJson, lineJson, type TLogLine } from "../../lib/logs/line";
 
@@ -135,8 +136,8 @@ export async function seedHistory(client: pg.Client): Promise<TSeeded> {
       [ids, hosts, statuses, models, errors, users, created, finished],
     );
     await client.query(
-      `INSERT INTO "LogChunk" ("operationId", "firstSeq", "lastSeq", lines)
-       SELECT 'op' || id, 1, $2, body FROM unnest($1::text[], $3::text[]) AS t(id, body)`,
+      `INSERT INTO "LogChunk" ("operationId", "firstSeq", "lastSeq", lines, searchable)
+       SELECT 'op' || id, 1, $2, body, true FROM unnest($1::text[], $3::text[]) AS t(id, body)`,
       [ids, LINES_EACH, bodies],
     );
   }
@@ -155,7 +156,7 @@ export async function seedHistory(client: pg.Client): Promise<TSeeded> {
       (_m, s: string) => `{"seq":${Number(s) + first - 1},`,
     );
     await client.query(
-      `INSERT INTO "LogChunk" ("operationId", "firstSeq", "lastSeq", lines) VALUES ($1, $2, $3, $4)`,
+      `INSERT INTO "LogChunk" ("operationId", "firstSeq", "lastSeq", lines, searchable) VALUES ($1, $2, $3, $4, true)`,
       [bigOperationId, first, first + count - 1, body],
     );
   }

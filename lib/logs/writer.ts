@@ -42,6 +42,17 @@ export async function endLogRowsPool(): Promise<void> {
 }
 
 /**
+ * Puts an operation's stored chunks into the log search's trigram index (a partial index over
+ * `searchable` chunks). Live chunks stay out of it: indexing megabytes of text as they are written
+ * would cost the log path two thirds of its throughput.
+ */
+export async function markLogSearchable(pool: TLogRowsPool, operationId: string): Promise<void> {
+  await pool.query(`UPDATE "LogChunk" SET searchable = true WHERE "operationId" = $1 AND NOT searchable`, [
+    operationId,
+  ]);
+}
+
+/**
  * One statement per chunk, atomic on its own: the chunk goes in only if it continues the stored log
  * exactly (the operation's lineCount is the line before it), and lineCount moves to its last line.
  * A chunk that does not follow is refused (no row), never stored twice or with a gap.
@@ -318,9 +329,14 @@ export class LogWriter {
     }
   }
 
-  /** After the final status: the stream stays for late viewers, then expires; history is in PostgreSQL. */
+  /**
+   * After the final status: the stream stays for late viewers, then expires; history is in
+   * PostgreSQL. The finished log's chunks join the search index now, off the path of live lines (a
+   * chunk that does not, say because PostgreSQL is away, is still searched, only without the index).
+   */
   async expireStream(): Promise<void> {
     await this.opts.redis.expire(this.key, this.opts.streamTtlSeconds);
+    await markLogSearchable(this.opts.pool ?? logRowsPool(), this.opts.operationId).catch(() => undefined);
   }
 
   private get maxBacklog(): number {

@@ -4,6 +4,7 @@ import { db, disconnectDb } from "@/lib/db";
 import { DEPLOYMENT_STATUSES } from "@/lib/deployments/history";
 import type { TDeploymentStatus } from "@/lib/deployments/view";
 import type { TLogLine } from "@/lib/logs/line";
+import { logRowsPool, markLogSearchable } from "@/lib/logs/writer";
 import { testUrl } from "../setup/system-config";
 import { storeLines } from "../support/logs";
 
@@ -159,6 +160,20 @@ function logOf(i: number): TLogLine[] {
 const actionOf = new Map<string, string>();
 async function seedLogs() {
   for (const [i, s] of seeds.entries()) await storeLines(`op${s.id}`, logOf(i), 3);
+  // Finished logs join the trigram index when their operation ends; leave every other one out, so
+  // the search is checked on chunks in the index and on chunks not yet in it.
+  const finished = seeds.filter((_s, i) => i % 2 === 0).map((s) => `op${s.id}`);
+  for (const op of finished) await markLogSearchable(logRowsPool(), op);
+  const counts = await logRowsPool().query(
+    `SELECT searchable, count(*)::int AS n FROM "LogChunk" WHERE "operationId" = ANY($1::text[]) GROUP BY searchable`,
+    [seeds.map((s) => `op${s.id}`)],
+  );
+  expect(new Map(counts.rows.map((r) => [r.searchable, r.n]))).toEqual(
+    new Map([
+      [true, finished.length * 2],
+      [false, (seeds.length - finished.length) * 2],
+    ]),
+  );
   // Some deployments were stopped by an action whose own log holds the term.
   for (const [i, s] of seeds.entries()) {
     if (i % 50 !== 5) continue;

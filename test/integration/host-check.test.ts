@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db";
+import { logRowsPool } from "@/lib/logs/writer";
 import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { startTestHost, type TestHost } from "../hosts";
 import { storedLines } from "../support/logs";
@@ -47,6 +48,12 @@ describe("host check through the worker", () => {
     const stored = await storedLines(operation.id);
     expect(stored.map((l) => l.text)).toEqual(texts);
     expect(operation.lineCount).toBe(texts.length);
+    // The finished log's chunks are in the log search's index.
+    const chunks = await logRowsPool().query(`SELECT searchable FROM "LogChunk" WHERE "operationId" = $1`, [
+      operation.id,
+    ]);
+    expect(chunks.rows.length).toBeGreaterThan(0);
+    expect(chunks.rows.every((r) => r.searchable === true)).toBe(true);
   });
 
   it.each([
