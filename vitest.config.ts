@@ -29,6 +29,7 @@ export default defineConfig({
           name: "system",
           include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
           globalSetup: ["test/setup/system.ts"],
+          setupFiles: ["test/setup/signed-in.ts"],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 900_000,

@@ -172,7 +172,7 @@ async function main() {
     // count says every line is loaded; against the same pages fetched without a browser.
     const views: number[] = [];
     const fetchOnly: number[] = [];
-    const browser = await launchBrowser();
+    const browser = await launchBrowser({ baseUrl: system.webUrl, session: system.session });
     closeBrowser.push(browser.close);
     for (let r = 0; r < 4; r++) {
       const page = await browser.context.newPage();

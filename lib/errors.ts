@@ -2,7 +2,14 @@
  * Errors that reach an operator: what happened, and what to do next. Only the route layer turns
  * these into HTTP status codes.
  */
-export type TAppErrorCode = "validation" | "not_found" | "conflict" | "unavailable";
+export type TAppErrorCode =
+  | "validation"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "rate_limited"
+  | "unavailable";
 
 export class AppError extends Error {
   constructor(

@@ -51,9 +51,15 @@ async function main(): Promise<void> {
   const url = `http://${config.bindAddress}:${config.webPort}`;
 
   prisma(["migrate", "deploy"], env);
+  prisma(["generate"], env);
+  // After `prisma generate`: the first admin is written through the generated client.
+  process.env.DATABASE_URL = databaseUrl;
+  const { ensureFirstAdmin } = await import("./lib/first-admin");
+  const { disconnectDb } = await import("../lib/db");
+  await ensureFirstAdmin(env, url);
+  await disconnectDb();
   const webRunning = runningPid(config.dataDir, "web");
   if (!webRunning) {
-    prisma(["generate"], env);
     console.log("[webops] building the web app");
     execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
       stdio: ["ignore", "inherit", "inherit"],

@@ -20,6 +20,8 @@ export interface TBenchSystem {
   redisUrl: string;
   webUrl: string;
   dataDir: string;
+  /** A signed-in admin's session token, for a browser (the process's fetch carries their API token). */
+  session: string;
   /** What was done to get here (a build, say), for the JSON. */
   setup: string[];
   stop(): Promise<void>;
@@ -87,7 +89,12 @@ export async function startBenchSystem(defaults: TBenchPlace = LOGS_BENCH_PLACE)
     startAppProcess("web", { dataDir, port: BENCH_PORTS.web, bind: "127.0.0.1", env });
     const webUrl = `http://127.0.0.1:${BENCH_PORTS.web}`;
     await waitForHealth(webUrl, 60_000, resolve(dataDir, "logs", "web.log"));
-    return { databaseUrl, redisUrl, webUrl, dataDir, setup: [built], stop };
+    // The benchmark's requests go through sign-in like anyone's: an admin's token and session.
+    process.env.DATABASE_URL = databaseUrl;
+    const { createTestAccounts, signInFetch } = await import("../../test/support/accounts");
+    const { admin } = await createTestAccounts();
+    signInFetch(webUrl, admin);
+    return { databaseUrl, redisUrl, webUrl, dataDir, session: admin.session, setup: [built], stop };
   } catch (err) {
     await stop();
     throw err;

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
+import { useCan } from "@/components/auth/actor-context";
 import { LogViewer } from "@/components/logs/log-viewer";
 import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { apiCall } from "@/components/ui/api-call";
@@ -40,6 +41,7 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
   const [dep, setDep] = useState(initial);
   const [generation, setGeneration] = useState(0);
   const [busy, setBusy] = useState<string | null>(null);
+  const canOperate = useCan("operator");
   const [actionError, setActionError] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
 
@@ -86,7 +88,7 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
           </span>
         )}
         <div className="ml-auto flex gap-2">
-          {active && (
+          {canOperate && active && (
             <button
               type="button"
               className={buttonClass.dangerOutline}
@@ -96,17 +98,18 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
               {dep.cancelRequested ? "Cancelling…" : "Cancel"}
             </button>
           )}
-          {(dep.status === "failed" || dep.status === "blocked" || dep.status === "cancelled") && (
-            <button
-              type="button"
-              className={buttonClass.primary}
-              disabled={busy !== null}
-              onClick={() => void act("retry")}
-            >
-              Retry
-            </button>
-          )}
-          {!active && (
+          {canOperate &&
+            (dep.status === "failed" || dep.status === "blocked" || dep.status === "cancelled") && (
+              <button
+                type="button"
+                className={buttonClass.primary}
+                disabled={busy !== null}
+                onClick={() => void act("retry")}
+              >
+                Retry
+              </button>
+            )}
+          {canOperate && !active && (
             <button
               type="button"
               className={buttonClass.secondary}
@@ -117,7 +120,7 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
               Redeploy
             </button>
           )}
-          {!active && (
+          {canOperate && !active && (
             <button
               type="button"
               className={buttonClass.secondary}
@@ -128,7 +131,7 @@ export function DeploymentDetail({ initial }: { initial: TDeploymentView }) {
               Roll back
             </button>
           )}
-          {!active && (
+          {canOperate && !active && (
             <Link
               href={`/deployments/${dep.id}/playground`}
               className={buttonClass.secondary}

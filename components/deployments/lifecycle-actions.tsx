@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
+import { useCan } from "@/components/auth/actor-context";
 import { LiveLog } from "@/components/operations/live-log";
 import { apiCall } from "@/components/ui/api-call";
 import { buttonClass } from "@/components/ui/button";
@@ -98,7 +99,8 @@ export function LifecycleActions({
   };
 
   const shown = actions.find((a) => a.operationId === shownLog);
-  const buttons = offered(status);
+  const canOperate = useCan("operator");
+  const buttons = canOperate ? offered(status) : [];
 
   return (
     <section

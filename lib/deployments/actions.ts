@@ -87,8 +87,11 @@ export async function retryDeployment(id: string): Promise<void> {
  * Redeploy: a new deployment with the same settings (secrets included) in the same folder on the host,
  * so stages whose work is already in place are skipped.
  */
-export async function redeployDeployment(id: string): Promise<{ id: string; operationId: string }> {
+export async function redeployDeployment(
+  id: string,
+  createdBy: string | null = null,
+): Promise<{ id: string; operationId: string }> {
   const dep = await find(id);
   const spec = withSecrets(dep.id, dep.spec as unknown as TDeploymentSpec, dep);
-  return createDeployment(spec, { redeployOf: { id: dep.id, dirId: dep.dirId } });
+  return createDeployment(spec, { redeployOf: { id: dep.id, dirId: dep.dirId }, createdBy });
 }

@@ -13,6 +13,7 @@ import {
   stopPostgres,
   stopRedis,
 } from "../../scripts/lib/services";
+import { accountsEnv, createTestAccounts } from "../support/accounts";
 import { TEST_SYSTEM } from "./system-config";
 
 /**
@@ -62,8 +63,12 @@ export default async function setup(): Promise<() => Promise<void>> {
   process.env.WEBOPS_SECRET_KEY = "";
   process.env.WEBOPS_SECRET_KEY_FILE = keyFile;
   process.env.WEBOPS_TEST_URL = `http://127.0.0.1:${webPort}`;
+  // One account per role, with an API token and a session (test/support/accounts.ts).
+  Object.assign(process.env, accountsEnv(await createTestAccounts()));
 
   return async () => {
+    const { disconnectDb } = await import("../../lib/db");
+    await disconnectDb();
     for (const name of ["web", "worker"] as const) await stopAppProcess(dataDir, name);
     await stopRedis(dataDir);
     stopPostgres(dataDir);

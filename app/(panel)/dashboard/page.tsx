@@ -4,6 +4,7 @@ import { StageDurations } from "@/components/dashboard/stage-durations";
 import { formatDuration } from "@/components/deployments/durations";
 import { buttonClass } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
+import { requirePageActor } from "@/lib/auth/page";
 import { parseDashboardParams, type TDashboardQuery } from "@/lib/dashboard/query";
 import { dashboardStats } from "@/lib/dashboard/stats";
 import { AppError } from "@/lib/errors";
@@ -38,6 +39,7 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
 }
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
+  await requirePageActor();
   const params = await searchParams;
   const { query, problem } = readQuery(params);
   const [hosts, stats] = await Promise.all([

@@ -4,6 +4,8 @@ import { durationBetween, formatDuration } from "@/components/deployments/durati
 import { buttonClass } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { requirePageActor } from "@/lib/auth/page";
+import { roleAllows } from "@/lib/auth/roles";
 import {
   DEPLOYMENT_STATUSES,
   listHistory,
@@ -40,6 +42,7 @@ function readQuery(params: TSearchParams): { query: THistoryQuery | null; proble
 }
 
 export default async function DeploymentsPage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
+  const actor = await requirePageActor();
   const params = await searchParams;
   const { query, problem } = readQuery(params);
   const [hosts, page] = await Promise.all([
@@ -53,9 +56,11 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
     <div className="grid gap-4">
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold tracking-tight">Deployments</h1>
-        <Link href="/deployments/new" className={buttonClass.accent}>
-          New deployment
-        </Link>
+        {roleAllows(actor.role, "operator") && (
+          <Link href="/deployments/new" className={buttonClass.accent}>
+            New deployment
+          </Link>
+        )}
       </div>
       <form
         method="get"

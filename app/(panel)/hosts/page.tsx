@@ -2,6 +2,8 @@ import Link from "next/link";
 import { HostForm } from "@/components/hosts/host-form";
 import { HostTable } from "@/components/hosts/host-table";
 import { jumpHostOptions } from "@/components/hosts/ssh-target";
+import { requirePageActor } from "@/lib/auth/page";
+import { roleAllows } from "@/lib/auth/roles";
 import { listHosts } from "@/lib/hosts/list-hosts";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +13,7 @@ export default async function HostsPage({
 }: {
   searchParams: Promise<{ label?: string | string[] }>;
 }) {
+  const actor = await requirePageActor();
   const { label: labelParam } = await searchParams;
   const label = typeof labelParam === "string" && labelParam !== "" ? labelParam.toLowerCase() : undefined;
   const hosts = await listHosts();
@@ -53,7 +56,7 @@ export default async function HostsPage({
       ) : (
         <HostTable hosts={shown} activeLabel={label} />
       )}
-      <HostForm jumpHosts={jumpHostOptions(hosts)} />
+      {roleAllows(actor.role, "admin") && <HostForm jumpHosts={jumpHostOptions(hosts)} />}
     </div>
   );
 }

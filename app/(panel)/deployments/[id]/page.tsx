@@ -1,6 +1,7 @@
 import { orNotFound } from "@/app/(panel)/or-not-found";
 import { DeploymentDetail } from "@/components/deployments/deployment-detail";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
+import { requirePageActor } from "@/lib/auth/page";
 import { getDeployment } from "@/lib/deployments/get-deployment";
 
 export const dynamic = "force-dynamic";
@@ -8,6 +9,7 @@ export const dynamic = "force-dynamic";
 const METHOD = { pip: "pip", source: "build from source", container: "container" } as const;
 
 export default async function DeploymentPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageActor();
   const { id } = await params;
   const dep = await orNotFound(getDeployment(id));
   return (

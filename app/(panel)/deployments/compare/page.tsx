@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { CompareView } from "@/components/deployments/compare-view";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
+import { requirePageActor } from "@/lib/auth/page";
 import { compareDeployments, type TComparison } from "@/lib/deployments/compare";
 import { AppError } from "@/lib/errors";
 
@@ -17,6 +18,7 @@ function pickedIds(params: TSearchParams): string[] {
 }
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
+  await requirePageActor();
   const ids = pickedIds(await searchParams);
   let comparison: TComparison | null = null;
   let problem: string | null = null;

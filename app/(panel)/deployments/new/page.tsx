@@ -1,6 +1,7 @@
 import { wizardHostOf } from "@/components/deployments/wizard/hosts";
 import { DeploymentWizard } from "@/components/deployments/wizard/wizard";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
+import { requirePageActor } from "@/lib/auth/page";
 import { listHosts } from "@/lib/hosts/list-hosts";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +12,7 @@ export default async function NewDeploymentPage({
 }: {
   searchParams: Promise<{ host?: string | string[] }>;
 }) {
+  await requirePageActor("operator");
   const { host } = await searchParams;
   const hosts = (await listHosts()).map(wizardHostOf);
   return (

@@ -14,12 +14,17 @@ import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { requirePageActor } from "@/lib/auth/page";
+import { roleAllows } from "@/lib/auth/roles";
 import { getHost } from "@/lib/hosts/get-host";
 import { listHostOperations } from "@/lib/operations/get-operation";
 
 export const dynamic = "force-dynamic";
 
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor();
+  const canOperate = roleAllows(actor.role, "operator");
+  const isAdmin = roleAllows(actor.role, "admin");
   const { id } = await params;
   const [host, operations] = await orNotFound(
     Promise.all([getHost(id), listHostOperations(id, { kind: "host_check" })]),
@@ -58,8 +63,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         </div>
         <div className="grid justify-items-end gap-2">
           <div className="flex flex-wrap items-start justify-end gap-2">
-            {!host.disabled && <CheckHostButton hostId={host.id} />}
-            {!host.disabled && (
+            {canOperate && !host.disabled && <CheckHostButton hostId={host.id} />}
+            {canOperate && !host.disabled && (
               <Link
                 href={`/deployments/new?host=${host.id}`}
                 className={buttonClass.accent}
@@ -75,11 +80,13 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
             >
               Prerequisites
             </Link>
-            <Link href={`/hosts/${host.id}/edit`} className={buttonClass.secondary} data-testid="edit-host">
-              Edit
-            </Link>
+            {isAdmin && (
+              <Link href={`/hosts/${host.id}/edit`} className={buttonClass.secondary} data-testid="edit-host">
+                Edit
+              </Link>
+            )}
           </div>
-          <HostActions hostId={host.id} hostName={host.name} disabled={host.disabled} />
+          {isAdmin && <HostActions hostId={host.id} hostName={host.name} disabled={host.disabled} />}
         </div>
       </header>
 

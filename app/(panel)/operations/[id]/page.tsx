@@ -4,6 +4,7 @@ import { PrereqRun } from "@/components/prerequisites/prereq-run";
 import { prereqParamsOf, prereqResultOf, profileLabel } from "@/components/prerequisites/read";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { requirePageActor } from "@/lib/auth/page";
 import { getOperation } from "@/lib/operations/get-operation";
 import type { TOperationView } from "@/lib/operations/schema";
 
@@ -28,6 +29,7 @@ function kindLabel(operation: TOperationView): string {
 const MODE_WORDS = { check: "check only", install: "install what is missing" } as const;
 
 export default async function OperationPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageActor();
   const { id } = await params;
   const operation = await orNotFound(getOperation(id));
   const label = kindLabel(operation);

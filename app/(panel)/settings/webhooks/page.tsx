@@ -1,9 +1,11 @@
 import { WebhooksSettings } from "@/components/webhooks/webhooks-settings";
+import { requirePageActor } from "@/lib/auth/page";
 import { listWebhooks } from "@/lib/webhooks/endpoints";
 
 export const dynamic = "force-dynamic";
 
 export default async function WebhooksPage() {
+  await requirePageActor("admin");
   const webhooks = await listWebhooks();
   return (
     <div className="grid gap-6">

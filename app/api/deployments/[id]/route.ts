@@ -5,9 +5,9 @@ export const dynamic = "force-dynamic";
 
 // GET /api/deployments/:id - status, stages with times, queue position, configuration (no secrets)
 export async function GET(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json(await getDeployment(id)));
+  return respond(request, "viewer", async () => Response.json(await getDeployment(id)));
 }

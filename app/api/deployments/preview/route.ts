@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 // POST /api/deployments/preview {spec} - the Review step: fit check, exact commands, warnings. Changes nothing.
 export async function POST(request: Request): Promise<Response> {
-  return respond(async () => {
+  return respond(request, { role: "operator", readOnly: true }, async () => {
     const body = ZPreviewBody.safeParse(await jsonBody(request));
     if (!body.success)
       throw new AppError(

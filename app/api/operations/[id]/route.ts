@@ -5,9 +5,9 @@ export const dynamic = "force-dynamic";
 
 // GET /api/operations/:id - an operation's status and outcome
 export async function GET(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json({ operation: await getOperation(id) }));
+  return respond(request, "viewer", async () => Response.json({ operation: await getOperation(id) }));
 }

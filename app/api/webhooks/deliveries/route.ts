@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 // GET /api/webhooks/deliveries?endpointId=&status=&limit= - the delivery log of all webhooks, newest first
 export function GET(request: Request): Promise<Response> {
   const query = Object.fromEntries(new URL(request.url).searchParams);
-  return respond(async () => Response.json({ deliveries: await listDeliveries(query) }));
+  return respond(request, "admin", async () => Response.json({ deliveries: await listDeliveries(query) }));
 }

@@ -3,6 +3,7 @@ import { orNotFound } from "@/app/(panel)/or-not-found";
 import { ChatPanel } from "@/components/playground/chat-panel";
 import { LoadTestPanel } from "@/components/playground/load-test-panel";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
+import { requirePageActor } from "@/lib/auth/page";
 import { getDeployment } from "@/lib/deployments/get-deployment";
 import { listLoadTests } from "@/lib/load-test/list-load-tests";
 import { modelAddress } from "@/lib/playground/address";
@@ -10,6 +11,7 @@ import { modelAddress } from "@/lib/playground/address";
 export const dynamic = "force-dynamic";
 
 export default async function PlaygroundPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageActor("operator");
   const { id } = await params;
   const dep = await orNotFound(getDeployment(id));
   const loadTests = await listLoadTests(id);

@@ -2,12 +2,14 @@ import { orNotFound } from "@/app/(panel)/or-not-found";
 import { HostForm, type THostFormDefaults } from "@/components/hosts/host-form";
 import { jumpHostOptions } from "@/components/hosts/ssh-target";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
+import { requirePageActor } from "@/lib/auth/page";
 import { getHost } from "@/lib/hosts/get-host";
 import { listHosts } from "@/lib/hosts/list-hosts";
 
 export const dynamic = "force-dynamic";
 
 export default async function EditHostPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageActor("admin");
   const { id } = await params;
   const [host, hosts] = await orNotFound(Promise.all([getHost(id), listHosts()]));
   // Field by field: the client component gets exactly what the form shows, nothing more.

@@ -16,6 +16,7 @@ import { PrereqStateChip } from "@/components/prerequisites/state-chip";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { CopyBlock } from "@/components/ui/copy-button";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { requirePageActor } from "@/lib/auth/page";
 import { getHost } from "@/lib/hosts/get-host";
 import { listHostOperations } from "@/lib/operations/get-operation";
 import { isPrereqProfileId, PREREQ_PROFILES } from "@/lib/prerequisites/profiles";
@@ -34,6 +35,7 @@ export default async function HostPrerequisitesPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<{ profile?: string | string[] }>;
 }) {
+  await requirePageActor();
   const [{ id }, { profile: profileParam }] = await Promise.all([params, searchParams]);
   const profile = isPrereqProfileId(profileParam) ? profileParam : DEFAULT_PROFILE;
   const [host, operations] = await orNotFound(

@@ -5,9 +5,9 @@ export const dynamic = "force-dynamic";
 
 // GET /api/deployments/:id/actions - the deployment's stops, starts, restarts and undeploys, newest first
 export async function GET(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json({ actions: await listDeploymentActions(id) }));
+  return respond(request, "viewer", async () => Response.json({ actions: await listDeploymentActions(id) }));
 }

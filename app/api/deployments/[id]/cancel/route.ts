@@ -5,9 +5,13 @@ export const dynamic = "force-dynamic";
 
 // POST /api/deployments/:id/cancel - a queued one ends now; a deploying one stops within about a second
 export async function POST(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json(await cancelDeployment(id), { status: 202 }));
+  return respond(
+    request,
+    { role: "operator", audit: "deployment.cancel", target: `deployment:${id}` },
+    async () => Response.json(await cancelDeployment(id), { status: 202 }),
+  );
 }

@@ -11,16 +11,20 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => {
-    const parsed = ZChatRequestSchema.safeParse(await jsonBody(request));
-    if (!parsed.success) throw validationError(parsed.error.issues, "The chat request is not valid");
-    const stream = await streamChat(id, parsed.data, request.signal);
-    return new Response(stream, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        "x-accel-buffering": "no",
-      },
-    });
-  });
+  return respond(
+    request,
+    { role: "operator", audit: "deployment.chat", target: `deployment:${id}` },
+    async () => {
+      const parsed = ZChatRequestSchema.safeParse(await jsonBody(request));
+      if (!parsed.success) throw validationError(parsed.error.issues, "The chat request is not valid");
+      const stream = await streamChat(id, parsed.data, request.signal);
+      return new Response(stream, {
+        headers: {
+          "content-type": "text/event-stream; charset=utf-8",
+          "cache-control": "no-cache, no-transform",
+          "x-accel-buffering": "no",
+        },
+      });
+    },
+  );
 }

@@ -8,11 +8,11 @@ export const dynamic = "force-dynamic";
 
 // GET /api/deployments/:id/load-tests - the deployment's load tests, newest first, and its acceptance record
 export async function GET(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json(await listLoadTests(id)));
+  return respond(request, "viewer", async () => Response.json(await listLoadTests(id)));
 }
 
 // POST /api/deployments/:id/load-tests - queue a load test: {requests, concurrency, promptWords, maxTokens}
@@ -21,9 +21,13 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => {
-    const parsed = ZLoadTestRequestSchema.safeParse(await jsonBody(request));
-    if (!parsed.success) throw validationError(parsed.error.issues, "The load test is not valid");
-    return Response.json(await startLoadTest(id, parsed.data), { status: 202 });
-  });
+  return respond(
+    request,
+    { role: "operator", audit: "deployment.load_test", target: `deployment:${id}` },
+    async (ctx) => {
+      const parsed = ZLoadTestRequestSchema.safeParse(await jsonBody(request));
+      if (!parsed.success) throw validationError(parsed.error.issues, "The load test is not valid");
+      return Response.json(await startLoadTest(id, parsed.data, ctx.actor.email), { status: 202 });
+    },
+  );
 }

@@ -10,5 +10,5 @@ export async function GET(
 ): Promise<Response> {
   const { id } = await params;
   const window = new URL(request.url).searchParams.get("window") ?? "1h";
-  return respond(async () => Response.json(await metricSeries(id, window)));
+  return respond(request, "viewer", async () => Response.json(await metricSeries(id, window)));
 }

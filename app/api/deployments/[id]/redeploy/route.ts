@@ -5,9 +5,13 @@ export const dynamic = "force-dynamic";
 
 // POST /api/deployments/:id/redeploy - the same configuration again, in the same folder; unchanged stages are skipped
 export async function POST(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json(await redeployDeployment(id), { status: 201 }));
+  return respond(
+    request,
+    { role: "operator", audit: "deployment.redeploy", target: `deployment:${id}` },
+    async (ctx) => Response.json(await redeployDeployment(id, ctx.actor.email), { status: 201 }),
+  );
 }

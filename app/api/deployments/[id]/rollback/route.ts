@@ -5,9 +5,13 @@ export const dynamic = "force-dynamic";
 
 // POST /api/deployments/:id/rollback - deploy the last earlier configuration of this service that reached running
 export async function POST(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json(await rollbackDeployment(id), { status: 201 }));
+  return respond(
+    request,
+    { role: "operator", audit: "deployment.rollback", target: `deployment:${id}` },
+    async (ctx) => Response.json(await rollbackDeployment(id, ctx.actor.email), { status: 201 }),
+  );
 }

@@ -21,7 +21,13 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () =>
-    Response.json(await requestDeploymentAction(id, "start", await optionalBody(request)), { status: 202 }),
+  return respond(
+    request,
+    { role: "operator", audit: "deployment.start", target: `deployment:${id}` },
+    async (ctx) =>
+      Response.json(
+        await requestDeploymentAction(id, "start", await optionalBody(request), ctx.actor.email),
+        { status: 202 },
+      ),
   );
 }

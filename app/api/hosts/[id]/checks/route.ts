@@ -5,9 +5,11 @@ export const dynamic = "force-dynamic";
 
 // POST /api/hosts/:id/checks - queue a host check; follow it at /api/operations/:operationId/events
 export async function POST(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json(await startHostCheck(id), { status: 202 }));
+  return respond(request, { role: "operator", audit: "host.check", target: `host:${id}` }, async () =>
+    Response.json(await startHostCheck(id), { status: 202 }),
+  );
 }

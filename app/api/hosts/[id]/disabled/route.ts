@@ -10,7 +10,7 @@ export async function PUT(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => {
+  return respond(request, { role: "admin", audit: "host.disable", target: `host:${id}` }, async () => {
     const body = (await jsonBody(request)) as { disabled?: unknown };
     if (typeof body?.disabled !== "boolean")
       throw new AppError("validation", 'Send {"disabled": true} or {"disabled": false}', {

@@ -9,7 +9,7 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => {
+  return respond(request, { role: "admin", audit: "host.host_key", target: `host:${id}` }, async () => {
     const body = (await jsonBody(request)) as { fingerprint?: unknown };
     return Response.json({ host: await trustHostKey(id, body?.fingerprint) });
   });

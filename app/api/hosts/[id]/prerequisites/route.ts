@@ -9,7 +9,9 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () =>
-    Response.json(await startPrerequisites(id, await jsonBody(request)), { status: 202 }),
+  return respond(
+    request,
+    { role: "operator", audit: "host.prerequisites_install", target: `host:${id}` },
+    async () => Response.json(await startPrerequisites(id, await jsonBody(request)), { status: 202 }),
   );
 }

@@ -41,7 +41,7 @@ export async function GET(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => {
+  return respond(request, "viewer", async () => {
     const after = afterSeq(request);
     await getOperation(id);
     const abort = new AbortController();

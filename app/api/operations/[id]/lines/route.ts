@@ -21,7 +21,7 @@ export async function GET(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => {
+  return respond(request, "viewer", async () => {
     const url = new URL(request.url);
     const after = whole(url.searchParams.get("after"), 0, "after", 999_999_999);
     const limit = Math.max(1, whole(url.searchParams.get("limit"), 10_000, "limit", MAX_LIMIT));

@@ -22,11 +22,11 @@ function formatLine(line: TLogLine): string {
 
 // GET /api/operations/:id/log - the operation's whole stored log as a text download
 export async function GET(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => {
+  return respond(request, "viewer", async () => {
     await getOperation(id);
     const encoder = new TextEncoder();
     let after = 0;

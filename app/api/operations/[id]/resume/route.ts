@@ -5,9 +5,13 @@ export const dynamic = "force-dynamic";
 
 // POST /api/operations/:id/resume - Re-check: a blocked run carries on where it stopped
 export async function POST(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json(await resumeOperation(id), { status: 202 }));
+  return respond(
+    request,
+    { role: "operator", audit: "operation.resume", target: `operation:${id}` },
+    async () => Response.json(await resumeOperation(id), { status: 202 }),
+  );
 }

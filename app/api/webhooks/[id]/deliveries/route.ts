@@ -11,7 +11,7 @@ export async function GET(
 ): Promise<Response> {
   const { id } = await params;
   const query = Object.fromEntries(new URL(request.url).searchParams);
-  return respond(async () => {
+  return respond(request, "admin", async () => {
     await getWebhook(id);
     return Response.json({ deliveries: await listDeliveries({ ...query, endpointId: id }) });
   });

@@ -5,9 +5,11 @@ export const dynamic = "force-dynamic";
 
 // POST /api/webhooks/:id/test - queue a webhook.test delivery; its outcome appears in the delivery log
 export async function POST(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(async () => Response.json(await sendTestWebhook(id), { status: 202 }));
+  return respond(request, { role: "admin", audit: "webhook.test", target: `webhook:${id}` }, async () =>
+    Response.json(await sendTestWebhook(id), { status: 202 }),
+  );
 }

@@ -16,21 +16,25 @@ export async function GET(
   { params }: { params: Promise<{ id: string; format: string }> },
 ): Promise<Response> {
   const { id, format } = await params;
-  return respond(async () => {
-    if (!isExportFormat(format)) {
-      throw new AppError("not_found", `No export format "${format}": use ${EXPORT_FORMATS.join(", ")}`);
-    }
-    const query = Object.fromEntries(new URL(request.url).searchParams);
-    const parsed = ZExportOptionsSchema.safeParse(query);
-    if (!parsed.success) throw validationError(parsed.error.issues, "The export options need attention");
-    const file = await exportDeployment(id, format, parsed.data);
-    return new Response(file.text, {
-      headers: {
-        "Content-Type": file.contentType,
-        "Content-Disposition": `attachment; filename="${file.filename}"`,
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-      },
-    });
-  });
+  return respond(
+    request,
+    { role: "viewer", audit: "deployment.export", target: `deployment:${id}` },
+    async () => {
+      if (!isExportFormat(format)) {
+        throw new AppError("not_found", `No export format "${format}": use ${EXPORT_FORMATS.join(", ")}`);
+      }
+      const query = Object.fromEntries(new URL(request.url).searchParams);
+      const parsed = ZExportOptionsSchema.safeParse(query);
+      if (!parsed.success) throw validationError(parsed.error.issues, "The export options need attention");
+      const file = await exportDeployment(id, format, parsed.data);
+      return new Response(file.text, {
+        headers: {
+          "Content-Type": file.contentType,
+          "Content-Disposition": `attachment; filename="${file.filename}"`,
+          "Cache-Control": "no-store",
+          "X-Content-Type-Options": "nosniff",
+        },
+      });
+    },
+  );
 }
