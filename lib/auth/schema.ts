@@ -47,6 +47,11 @@ export const ZNewApiToken = z.object({
     .max(365, "At most 365 days"),
 });
 
+export const ZPasswordChange = z.object({
+  current: z.string().min(1, "Enter your current password").max(256, "At most 256 characters"),
+  password: ZPassword,
+});
+
 export type TSignIn = z.infer<typeof ZSignIn>;
 export type TNewUser = z.infer<typeof ZNewUser>;
 export type TNewApiToken = z.infer<typeof ZNewApiToken>;

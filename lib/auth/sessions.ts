@@ -3,7 +3,7 @@ import { AppError, validationError } from "../errors";
 import { SESSION_TOKEN_PREFIX, SESSION_TTL_MS } from "./authenticate";
 import { hashPassword, verifyPassword } from "./password";
 import { checkSignInAllowed, clearSignInFailures, recordSignInFailure } from "./rate-limit";
-import { ZSignIn } from "./schema";
+import { ZPasswordChange, ZSignIn } from "./schema";
 import { newSecretToken, tokenHash } from "./secret-token";
 import type { TUserView } from "./users";
 
@@ -61,4 +61,28 @@ export async function signIn(
 
 export async function signOut(sessionId: string): Promise<void> {
   await db().session.deleteMany({ where: { id: sessionId } });
+}
+
+/**
+ * A user changes their own password, proving the current one. Their other sessions end; this one
+ * (`keepSessionId`) stays signed in.
+ */
+export async function changeOwnPassword(
+  userId: string,
+  input: unknown,
+  keepSessionId?: string,
+): Promise<void> {
+  const parsed = ZPasswordChange.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  const user = await db().user.findUnique({ where: { id: userId } });
+  if (!user) throw new AppError("not_found", "No such user");
+  if (!(await verifyPassword(user.passwordHash, parsed.data.current)))
+    throw new AppError("validation", "The current password is wrong", { current: "Wrong password" });
+  await db().$transaction([
+    db().user.update({
+      where: { id: userId },
+      data: { passwordHash: await hashPassword(parsed.data.password) },
+    }),
+    db().session.deleteMany({ where: { userId, id: keepSessionId ? { not: keepSessionId } : undefined } }),
+  ]);
 }

@@ -4,6 +4,7 @@ import { db, disconnectDb } from "@/lib/db";
 import { FIXTURE_VLLM_VERSION, type FixtureIndex, startFixtureIndex } from "../fixtures/vllm";
 import { startTestHost, type TestHost } from "../hosts";
 import { testUrl } from "../setup/system-config";
+import { accountFromEnv } from "../support/accounts";
 import {
   FIXTURE_API_KEY,
   FIXTURE_MODEL_DIR,
@@ -29,7 +30,8 @@ beforeAll(async () => {
   const added = await addHost(host, { name: "bare-wizard" });
   hostId = added.id;
   expect((await runCheck(hostId)).operation.status).toBe("succeeded");
-  ({ context, close: closeBrowser } = await launchBrowser());
+  // An operator deploys (the admin who added the host is the test client's fetch).
+  ({ context, close: closeBrowser } = await launchBrowser({ session: accountFromEnv("operator").session }));
 }, 180_000);
 
 afterAll(async () => {
@@ -94,6 +96,7 @@ describe("deploy wizard in a real browser", () => {
 
     const dep = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     expect(dep.status).toBe("running");
+    expect(dep.createdBy).toBe("operator@test.webops");
     const stored = await storedLog(dep.operationId);
     expect(stored.map((l) => l.seq)).toEqual(stored.map((_, i) => i + 1));
     // The prerequisites were missing on the bare host and installed through sudo by the pipeline.
