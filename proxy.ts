@@ -15,6 +15,7 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Pages only: not the API (it answers 401 itself), the sign-in page, or Next's own files.
-  matcher: ["/((?!api/|signin|_next/|favicon.ico|robots.txt).*)"],
+  // Pages only: not the API, /healthz or /metrics (they answer for themselves), the sign-in page, or
+  // Next's own files.
+  matcher: ["/((?!api/|signin|healthz|metrics|_next/|favicon.ico|robots.txt).*)"],
 };

@@ -11,6 +11,9 @@ import { closeMonitorQueue, monitorQueue } from "@/lib/monitor/queue";
 import { scheduleHealthSweep } from "@/lib/monitor/sweep";
 import { runHostCheck } from "@/lib/operations/run-host-check";
 import { runPrerequisites } from "@/lib/operations/run-prerequisites";
+import { startHeartbeat } from "@/lib/ops/heartbeat";
+import { recordJobDuration } from "@/lib/ops/job-durations";
+import { logEvent } from "@/lib/ops/log";
 import { isJobName, isMonitorJobName, jobSchemas, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
 import { SshPool } from "@/lib/ssh";
@@ -67,15 +70,31 @@ const worker = new Worker(OPERATIONS_QUEUE, processJob, {
   maxStalledCount: 2,
 });
 
-worker.on("ready", () =>
-  console.log(
-    JSON.stringify({ level: "info", msg: "worker ready", queue: OPERATIONS_QUEUE, pid: process.pid }),
-  ),
-);
-worker.on("failed", (job, err) => {
-  console.error(
-    JSON.stringify({ level: "error", msg: "job failed", job: job?.name, jobId: job?.id, error: err.message }),
+worker.on("ready", () => logEvent("info", "worker ready", { queue: OPERATIONS_QUEUE, pid: process.pid }));
+const stopHeartbeat = startHeartbeat(createRedis("producer"), settings.WEBOPS_WORKER_CONCURRENCY);
+const metricsRedis = createRedis("producer");
+
+/** The job's fields for a log line: its name, id, operation and the request that queued it. */
+function jobFields(job: Job | undefined): Record<string, unknown> {
+  const data = (job?.data ?? {}) as { operationId?: unknown; requestId?: unknown };
+  return { job: job?.name, jobId: job?.id, operationId: data.operationId, requestId: data.requestId };
+}
+
+function recordDuration(job: Job | undefined, outcome: "completed" | "failed"): void {
+  if (!job?.processedOn || !job.finishedOn) return;
+  recordJobDuration(metricsRedis, job.name, outcome, (job.finishedOn - job.processedOn) / 1000).catch(
+    () => undefined,
   );
+}
+
+worker.on("active", (job) => logEvent("info", "job started", jobFields(job)));
+worker.on("completed", (job) => {
+  logEvent("info", "job completed", jobFields(job));
+  recordDuration(job, "completed");
+});
+worker.on("failed", (job, err) => {
+  logEvent("error", "job failed", { ...jobFields(job), error: err.message });
+  recordDuration(job, "failed");
   // BullMQ gave up on the job (e.g. its workers kept dying): the deployment must not stay "deploying".
   const operationId = (job?.data as { operationId?: unknown } | undefined)?.operationId;
   if (job?.name === "deploy" && typeof operationId === "string")
@@ -102,7 +121,9 @@ worker.on("error", (err) =>
 const webhookWorker = startWebhookWorker(createRedis("blocking"));
 
 async function shutdown(signal: string): Promise<void> {
-  console.log(JSON.stringify({ level: "info", msg: "worker stopping", signal }));
+  logEvent("info", "worker stopping", { signal });
+  await stopHeartbeat();
+  metricsRedis.disconnect();
   await worker.close();
   await webhookWorker.close();
   await closeMonitorQueue();

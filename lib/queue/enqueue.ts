@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import { currentRequestId } from "../ops/request-context";
 import { redis } from "../redis";
 import { jobSchemas, OPERATIONS_QUEUE, type TJobName, type TJobPayload } from "./jobs";
 
@@ -19,7 +20,9 @@ export async function enqueue<N extends TJobName>(
   attempt = 0,
 ): Promise<void> {
   const data = jobSchemas[name].parse(payload);
-  await operationsQueue().add(name, data, {
+  // The request that queued it (when there is one), for the worker's log lines about the job.
+  const requestId = currentRequestId();
+  await operationsQueue().add(name, requestId ? { ...data, requestId } : data, {
     jobId: attempt === 0 ? data.operationId : `${data.operationId}-${attempt}`,
     removeOnComplete: { age: 7 * 86_400 },
     removeOnFail: { age: 30 * 86_400 },

@@ -37,7 +37,7 @@ export function startAppProcess(
   const child = spawn(process.execPath, COMMANDS[name](opts.port, opts.bind), {
     detached: true,
     stdio: ["ignore", log, log],
-    env: { ...opts.env, NODE_ENV: "production" },
+    env: { ...opts.env, NODE_ENV: "production", WEBOPS_PROCESS_ROLE: name },
   });
   child.unref();
   if (!child.pid) throw new Error(`Could not start the ${name} process`);

@@ -9,6 +9,8 @@ import {
 } from "@/lib/auth/authenticate";
 import { roleAllows, type TRole } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { logEvent } from "@/lib/ops/log";
+import { runWithRequest } from "@/lib/ops/request-context";
 
 const STATUS: Record<AppError["code"], number> = {
   validation: 400,
@@ -56,14 +58,7 @@ function errorResponse(err: unknown, requestId: string): Response {
       },
     );
   }
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "request failed",
-      requestId,
-      error: (err as Error).message,
-    }),
-  );
+  logEvent("error", "request failed", { requestId, error: (err as Error).message });
   return Response.json({ error: "Internal error; see the web app's log" }, { status: 500 });
 }
 
@@ -93,6 +88,7 @@ export async function respond(
   work: (ctx: TRouteContext) => Promise<Response>,
 ): Promise<Response> {
   const requestId = requestIdOf(request);
+  const started = performance.now();
   const address = clientAddress(request.headers);
   const need = typeof access === "string" ? access : access.role;
   const mutating = isMutating(request.method);
@@ -112,7 +108,9 @@ export async function respond(
     }
     if (!roleAllows(actor.role, need))
       throw new AppError("forbidden", `This needs the ${need} role; you are ${actor.role}`);
-    response = await work({ actor, address, requestId, audit: note });
+    refuseNul(request.url);
+    const ctx = { actor, address, requestId, audit: note };
+    response = await runWithRequest({ requestId }, () => work(ctx));
   } catch (err) {
     failure = err instanceof AppError ? err.message : "internal error";
     response = errorResponse(err, requestId);
@@ -129,7 +127,26 @@ export async function respond(
       requestId,
     });
   }
+  logRequest(request, response.status, started, requestId, actor?.email);
   return withRequestId(response, requestId);
+}
+
+/** One structured line per API request: what, who, how it ended and how long it took. */
+function logRequest(
+  request: Request,
+  status: number,
+  started: number,
+  requestId: string,
+  actor?: string,
+): void {
+  logEvent(status >= 500 ? "error" : "info", "request", {
+    requestId,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    status,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+    actor,
+  });
 }
 
 /**
@@ -141,19 +158,48 @@ export async function respondPublic(
   work: (ctx: { address: string; requestId: string }) => Promise<Response>,
 ): Promise<Response> {
   const requestId = requestIdOf(request);
+  const started = performance.now();
   let response: Response;
   try {
-    response = await work({ address: clientAddress(request.headers), requestId });
+    response = await runWithRequest({ requestId }, () =>
+      work({ address: clientAddress(request.headers), requestId }),
+    );
   } catch (err) {
     response = errorResponse(err, requestId);
   }
+  logRequest(request, response.status, started, requestId);
   return withRequestId(response, requestId);
 }
 
-export async function jsonBody(request: Request): Promise<unknown> {
+/** PostgreSQL cannot store a NUL character; no id, filter or field of WebOps has a use for one. */
+function refuseNul(url: string): void {
+  let decoded: string;
   try {
-    return await request.json();
+    decoded = decodeURIComponent(new URL(url).pathname + new URL(url).search.replace(/\+/g, " "));
+  } catch {
+    throw new AppError("validation", "The address holds a malformed %-escape");
+  }
+  if (decoded.includes("\u0000")) throw new AppError("validation", "The address holds a NUL character");
+}
+
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 64 || typeof value !== "object" || value === null) return false;
+  for (const [k, v] of Object.entries(value)) if (k.includes("\u0000") || holdsNul(v, depth + 1)) return true;
+  return false;
+}
+
+export async function jsonBody(request: Request): Promise<unknown> {
+  let body: unknown;
+  try {
+    body = await request.json();
   } catch {
     throw new AppError("validation", "The request body must be JSON");
   }
+  if (holdsNul(body))
+    throw new AppError(
+      "validation",
+      "The request body holds a NUL character (\\u0000); no field accepts one",
+    );
+  return body;
 }

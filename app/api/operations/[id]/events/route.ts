@@ -2,6 +2,7 @@ import { AppError } from "@/lib/errors";
 import type { TFollowRun } from "@/lib/logs/follow";
 import { followOperationLogRuns } from "@/lib/operations/follow-operation-log";
 import { getOperation } from "@/lib/operations/get-operation";
+import { sseClientClosed, sseClientOpened } from "@/lib/ops/sse-clients";
 import { respond } from "../../../_lib/respond";
 
 export const dynamic = "force-dynamic";
@@ -48,6 +49,13 @@ export async function GET(
     request.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const events = followOperationLogRuns(id, after, abort.signal);
     const encoder = new TextEncoder();
+    // Counted for /metrics from the first byte until the stream ends or the client goes.
+    let counted = true;
+    sseClientOpened();
+    const uncount = () => {
+      if (counted) sseClientClosed();
+      counted = false;
+    };
     // Pulled: the log is read from Redis only as fast as the browser takes it, so a slow viewer
     // holds one run in memory, not the whole backlog.
     const body = new ReadableStream<Uint8Array>({
@@ -60,16 +68,19 @@ export async function GET(
           if (next.done) {
             controller.enqueue(encoder.encode("event: end\ndata: {}\n\n"));
             controller.close();
+            uncount();
           } else controller.enqueue(eventBytes(next.value));
         } catch (err) {
-          if (abort.signal.aborted) return;
+          if (abort.signal.aborted) return uncount();
           controller.enqueue(
             encoder.encode(`event: failure\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`),
           );
           controller.close();
+          uncount();
         }
       },
       cancel() {
+        uncount();
         abort.abort();
         events.return(undefined).catch(() => undefined);
       },

@@ -1,0 +1,14 @@
+/**
+ * Structured logs: one JSON object per line on stdout (info) or stderr (warn, error), with a time,
+ * a level, the process's role and whatever fields the caller names (request id, job, operation).
+ * Never pass a secret: values go out as they are.
+ */
+export type TLogLevel = "info" | "warn" | "error";
+
+const ROLE = process.env.WEBOPS_PROCESS_ROLE ?? "web";
+
+export function logEvent(level: TLogLevel, msg: string, fields: Record<string, unknown> = {}): void {
+  const line = JSON.stringify({ time: new Date().toISOString(), level, role: ROLE, msg, ...fields });
+  if (level === "info") console.log(line);
+  else console.error(line);
+}
