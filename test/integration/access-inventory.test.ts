@@ -11,10 +11,23 @@ import { accountFromEnv, anonymousFetch } from "../support/accounts";
 const BASE = process.env.WEBOPS_TEST_URL as string;
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
-/** Routes anyone may call: the liveness check, sign-in, and Next's own error pages. */
-const PUBLIC = new Set(["/api/health", "/api/auth/sign-in", "/signin", "/_not-found", "/_global-error"]);
+/** Routes anyone may call: liveness and readiness, the API's description, sign-in, Next's own error pages. */
+const PUBLIC = new Set([
+  "/api/health",
+  "/healthz",
+  "/api/openapi.json",
+  "/api/auth/sign-in",
+  "/signin",
+  "/_not-found",
+  "/_global-error",
+]);
 /** Mutating routes a viewer may call: their own session and API tokens. */
-const VIEWER_MAY_CHANGE = new Set(["POST /api/auth/sign-out", "POST /api/tokens", "DELETE /api/tokens/[id]"]);
+const VIEWER_MAY_CHANGE = new Set([
+  "POST /api/auth/sign-out",
+  "POST /api/auth/password",
+  "POST /api/tokens",
+  "DELETE /api/tokens/[id]",
+]);
 /** Routes for admins only (reads included: webhook URLs are secrets, users and the audit log are admin matters). */
 const ADMIN_ONLY = [
   /^\/api\/users/,
@@ -24,6 +37,7 @@ const ADMIN_ONLY = [
   /^PUT \/api\/hosts\/\[id\]\/disabled$/,
   /^POST \/api\/hosts\/\[id\]\/host-key$/,
   /^\/settings/,
+  /^\/audit$/,
   /^\/hosts\/\[id\]\/edit$/,
 ];
 
@@ -141,5 +155,21 @@ describe("access inventory", () => {
         expect(res.headers.get("location") ?? "", r.pattern).toMatch(/\/denied\?need=/);
       else expect(res.status, r.pattern).toBe(200);
     }
+  });
+});
+
+describe("the API's description", () => {
+  it("describes every route handler's methods, and nothing that is not one", async () => {
+    const res = await anonymousFetch(`${BASE}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe("3.1.0");
+    const described = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, "[$1]")}`),
+    );
+    const handlers = all
+      .filter((r) => r.kind === "api")
+      .flatMap((r) => r.methods.map((m) => `${m} ${r.pattern}`));
+    expect(described.sort()).toEqual(handlers.sort());
   });
 });
