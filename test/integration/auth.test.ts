@@ -388,3 +388,16 @@ describe("audit log", () => {
     expect(await db().auditEntry.count()).toBeGreaterThan(0);
   });
 });
+
+describe("secure headers", () => {
+  it("come with pages and API answers alike", async () => {
+    for (const path of ["/signin", "/api/health", "/api/auth/me"]) {
+      const res = await call(path);
+      expect(res.headers.get("content-security-policy"), path).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(res.headers.get("referrer-policy"), path).toBe("same-origin");
+      expect(res.headers.get("x-powered-by"), path).toBeNull();
+    }
+  });
+});
