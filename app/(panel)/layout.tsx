@@ -24,6 +24,9 @@ export default async function PanelLayout({ children }: { children: ReactNode })
             <Link href="/deployments" className={NAV}>
               Deployments
             </Link>
+            <Link href="/operations" className={NAV}>
+              Operations
+            </Link>
             <Link href="/dashboard" className={NAV}>
               Dashboard
             </Link>

@@ -7,6 +7,7 @@ import { ZDeploymentSpec } from "../deployments/schema";
 import { ZHostFormSchema } from "../hosts/schema";
 import { ZLoadTestRequestSchema } from "../load-test/schema";
 import { ZChatRequestSchema } from "../playground/schema";
+import { PREREQ_PROFILE_IDS } from "../prerequisites/profiles";
 import { ZWebhookInputSchema, ZWebhookUpdateSchema } from "../webhooks/schema";
 
 /**
@@ -125,9 +126,9 @@ const OPERATIONS: TOperation[] = [
   {
     method: "post",
     path: "/api/hosts/{id}/prerequisites",
-    summary: "Check and install the system prerequisites (an operation)",
+    summary: "Check, or check and install, the system prerequisites of a profile (an operation)",
     role: "operator",
-    body: ZOptionalActionBody,
+    body: z.object({ profile: z.enum(PREREQ_PROFILE_IDS), mode: z.enum(["check", "install"]) }),
   },
   {
     method: "get",
@@ -269,6 +270,26 @@ const OPERATIONS: TOperation[] = [
     summary: "compose, kubernetes or systemd; secrets by name only",
     role: "viewer",
     produces: "text/plain",
+  },
+  {
+    method: "get",
+    path: "/api/operations",
+    summary: "Every operation (checks, prerequisite runs, deployments, actions, load tests), newest first",
+    role: "viewer",
+    query: [
+      {
+        name: "kind",
+        description: "One or more kinds, comma-separated (host_check, prerequisites, deploy, ...)",
+      },
+      { name: "status", description: "One or more statuses, comma-separated" },
+      { name: "host", description: "Host id" },
+      { name: "user", description: "Who started it" },
+      { name: "from", description: "First day, YYYY-MM-DD" },
+      { name: "to", description: "Last day, YYYY-MM-DD" },
+      { name: "q", description: "Text to find in the operation's log" },
+      { name: "cursor", description: "The previous page's nextCursor" },
+      { name: "limit", description: "Rows per page (1 to 100)" },
+    ],
   },
   {
     method: "get",

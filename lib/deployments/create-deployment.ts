@@ -52,7 +52,12 @@ export async function createDeployment(
     });
   const created = await db().$transaction(async (tx) => {
     const operation = await tx.operation.create({
-      data: { kind: "deploy", hostId: host.id, params: { force: opts.force ?? false } },
+      data: {
+        kind: "deploy",
+        hostId: host.id,
+        params: { force: opts.force ?? false },
+        createdBy: opts.createdBy ?? null,
+      },
     });
     const deployment = await tx.deployment.create({
       data: {

@@ -22,7 +22,7 @@ export const DEPLOYMENT_STATUSES = [
 ] as const satisfies readonly TDeploymentStatus[];
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const ZDateParam = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+export const ZDateParam = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: "must be an ISO date (2026-11-25) or date-time (2026-11-25T10:00:00Z)",
 });
 
@@ -33,6 +33,19 @@ type TCursor = z.infer<typeof ZCursor>;
 export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(JSON.stringify({ t: row.createdAt.toISOString(), id: row.id })).toString("base64url");
 }
+
+/** The `cursor` query parameter: a page boundary from `encodeCursor`, or a clear error. */
+export const ZCursorParam = z
+  .string()
+  .max(400)
+  .transform((value, ctx) => {
+    const cursor = decodeCursor(value);
+    if (!cursor) {
+      ctx.addIssue({ code: "custom", message: "is not a cursor from this list; start from the first page" });
+      return z.NEVER;
+    }
+    return cursor;
+  });
 
 function decodeCursor(value: string): TCursor | undefined {
   try {
@@ -59,21 +72,7 @@ export const ZHistoryQuery = z
       .min(LOG_SEARCH_MIN, `must be at least ${LOG_SEARCH_MIN} characters`)
       .max(LOG_SEARCH_MAX, `must be at most ${LOG_SEARCH_MAX} characters`)
       .optional(),
-    cursor: z
-      .string()
-      .max(400)
-      .transform((value, ctx) => {
-        const cursor = decodeCursor(value);
-        if (!cursor) {
-          ctx.addIssue({
-            code: "custom",
-            message: "is not a cursor from this list; start from the first page",
-          });
-          return z.NEVER;
-        }
-        return cursor;
-      })
-      .optional(),
+    cursor: ZCursorParam.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(25),
   })
   .refine((q) => !q.from || !q.to || startOf(q.from) < endOf(q.to), {
@@ -83,12 +82,12 @@ export const ZHistoryQuery = z
 export type THistoryQuery = z.infer<typeof ZHistoryQuery>;
 export type THistoryQueryInput = z.input<typeof ZHistoryQuery>;
 
-function startOf(value: string): Date {
+export function startOf(value: string): Date {
   return new Date(DATE_ONLY.test(value) ? `${value}T00:00:00.000Z` : value);
 }
 
 /** Exclusive upper bound: the next day for a date, the next millisecond for a date-time. */
-function endOf(value: string): Date {
+export function endOf(value: string): Date {
   const start = startOf(value);
   return new Date(start.getTime() + (DATE_ONLY.test(value) ? 86_400_000 : 1));
 }
@@ -159,7 +158,7 @@ const ROW_SELECT = {
 } as const satisfies Prisma.DeploymentSelect;
 
 /** Prisma passes `contains` to (I)LIKE as is: escape its wildcards so `opt_` matches only "opt_". */
-function likeLiteral(text: string): string {
+export function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

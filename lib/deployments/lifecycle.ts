@@ -87,7 +87,7 @@ export async function requestDeploymentAction(
   try {
     created = await db().$transaction(async (tx) => {
       const op = await tx.operation.create({
-        data: { kind: OPERATION_KIND_OF[action], hostId: dep.hostId, params },
+        data: { kind: OPERATION_KIND_OF[action], hostId: dep.hostId, params, createdBy },
         select: { id: true },
       });
       return tx.deploymentAction.create({

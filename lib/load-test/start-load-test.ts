@@ -40,7 +40,7 @@ export async function startLoadTest(
     throw new AppError("conflict", "A load test of this deployment is still running; wait for it to finish");
   const created = await db().$transaction(async (tx) => {
     const op = await tx.operation.create({
-      data: { kind: "load_test", hostId: dep.hostId, params: { deploymentId, ...input } },
+      data: { kind: "load_test", hostId: dep.hostId, params: { deploymentId, ...input }, createdBy },
       select: { id: true },
     });
     return tx.loadTest.create({

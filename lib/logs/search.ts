@@ -81,6 +81,13 @@ export async function deploymentsWithLogMatch(
   return (rows as { id: string }[]).map((r) => r.id);
 }
 
+/** Ids of the operations (of any kind) whose log holds `term` in a line's text. */
+export async function operationsWithLogMatch(term: string, pool: pg.Pool = logRowsPool()): Promise<string[]> {
+  const { like, regex } = chunkPatterns(term);
+  const { rows } = await withIndexScan(pool, (client) => client.query(MATCHING_OPERATIONS, [like, regex]));
+  return (rows as { operationId: string }[]).map((r) => r.operationId);
+}
+
 const SNIPPET = 160;
 
 /** The text around the first match: at most SNIPPET characters, with ellipses where it was cut. */

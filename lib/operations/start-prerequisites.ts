@@ -4,7 +4,11 @@ import { isPrereqProfileId, PREREQ_PROFILE_IDS } from "../prerequisites/profiles
 import { queueOperation } from "./queue-operation";
 
 /** Records a prerequisites run (check only, or check and install) and queues it. */
-export async function startPrerequisites(hostId: string, input: unknown): Promise<{ operationId: string }> {
+export async function startPrerequisites(
+  hostId: string,
+  input: unknown,
+  createdBy: string | null = null,
+): Promise<{ operationId: string }> {
   const body = (input ?? {}) as { profile?: unknown; mode?: unknown };
   const fields: Record<string, string> = {};
   if (!isPrereqProfileId(body.profile)) fields.profile = `One of ${PREREQ_PROFILE_IDS.join(", ")}`;
@@ -20,6 +24,7 @@ export async function startPrerequisites(hostId: string, input: unknown): Promis
     data: {
       kind: "prerequisites",
       hostId,
+      createdBy,
       params: { profile: body.profile as string, mode: body.mode as string },
     },
     select: { id: true },

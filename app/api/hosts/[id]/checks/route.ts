@@ -9,7 +9,7 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return respond(request, { role: "operator", audit: "host.check", target: `host:${id}` }, async () =>
-    Response.json(await startHostCheck(id), { status: 202 }),
+  return respond(request, { role: "operator", audit: "host.check", target: `host:${id}` }, async (ctx) =>
+    Response.json(await startHostCheck(id, ctx.actor.email), { status: 202 }),
   );
 }

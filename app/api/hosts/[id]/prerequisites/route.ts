@@ -12,6 +12,7 @@ export async function POST(
   return respond(
     request,
     { role: "operator", audit: "host.prerequisites_install", target: `host:${id}` },
-    async () => Response.json(await startPrerequisites(id, await jsonBody(request)), { status: 202 }),
+    async (ctx) =>
+      Response.json(await startPrerequisites(id, await jsonBody(request), ctx.actor.email), { status: 202 }),
   );
 }
