@@ -27,7 +27,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "system",
-          include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          // The fault suite (test/faults) restarts these services mid-deployment, so it runs here, in turn.
+          include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts", "test/faults/**/*.test.ts"],
           globalSetup: ["test/setup/system.ts"],
           setupFiles: ["test/setup/signed-in.ts"],
           fileParallelism: false,

@@ -4,17 +4,11 @@ import { type FormEvent, useState } from "react";
 import { apiCall } from "@/components/ui/api-call";
 import { buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { describedBy, Field, firstErrorByField, inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { TApiTokenView } from "@/lib/auth/api-tokens";
 import { ROLES, roleAllows, type TRole } from "@/lib/auth/roles";
 import { ZNewApiToken, ZPasswordChange } from "@/lib/auth/schema";
-
-function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
-  const out: Record<string, string> = {};
-  for (const i of issues) out[String(i.path[0])] ??= i.message;
-  return out;
-}
 
 /** Your API tokens (create, shown once; revoke) and your password. */
 export function AccountPanel({ role, initialTokens }: { role: TRole; initialTokens: TApiTokenView[] }) {
@@ -41,7 +35,7 @@ export function AccountPanel({ role, initialTokens }: { role: TRole; initialToke
       expiresInDays: String(data.get("expiresInDays") ?? ""),
     };
     const parsed = ZNewApiToken.safeParse(input);
-    if (!parsed.success) return setTokenErrors(fieldErrors(parsed.error.issues));
+    if (!parsed.success) return setTokenErrors(firstErrorByField(parsed.error.issues));
     setTokenErrors({});
     const res = await apiCall<{ token: string }>("/api/tokens", { method: "POST", body: parsed.data });
     if (!res.ok) return setTokenMessage(res.error);
@@ -66,7 +60,7 @@ export function AccountPanel({ role, initialTokens }: { role: TRole; initialToke
       password: String(data.get("password") ?? ""),
     };
     const parsed = ZPasswordChange.safeParse(input);
-    if (!parsed.success) return setPwErrors(fieldErrors(parsed.error.issues));
+    if (!parsed.success) return setPwErrors(firstErrorByField(parsed.error.issues));
     if (data.get("confirm") !== input.password) return setPwErrors({ confirm: "The two passwords differ" });
     setPwErrors({});
     const res = await apiCall("/api/auth/password", { method: "POST", body: parsed.data });

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
-import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { describedBy, Field, firstErrorByField, inputClass } from "@/components/ui/field";
 import { ZSignIn } from "@/lib/auth/schema";
 
 /** Where to go after signing in: a page of this panel only, never another site. */
@@ -23,9 +23,7 @@ export function SignInForm({ next }: { next?: string }) {
     const input = { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") };
     const parsed = ZSignIn.safeParse(input);
     if (!parsed.success) {
-      const fields: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
-      setErrors(fields);
+      setErrors(firstErrorByField(parsed.error.issues));
       return;
     }
     setErrors({});

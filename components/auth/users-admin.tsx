@@ -3,7 +3,7 @@
 import { type FormEvent, useState } from "react";
 import { apiCall } from "@/components/ui/api-call";
 import { buttonClass } from "@/components/ui/button";
-import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { describedBy, Field, firstErrorByField, inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { ROLE_WORDS, ROLES } from "@/lib/auth/roles";
 import { ZNewUser } from "@/lib/auth/schema";
@@ -38,9 +38,7 @@ export function UsersAdmin({ initial, selfEmail }: { initial: TUserView[]; selfE
     };
     const parsed = ZNewUser.safeParse(input);
     if (!parsed.success) {
-      const out: Record<string, string> = {};
-      for (const i of parsed.error.issues) out[String(i.path[0])] ??= i.message;
-      setErrors(out);
+      setErrors(firstErrorByField(parsed.error.issues));
       return;
     }
     setErrors({});

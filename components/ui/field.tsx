@@ -44,3 +44,12 @@ export function describedBy(name: string, error: string | undefined, hint?: unkn
 
 export const inputClass =
   "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500 aria-invalid:border-rose-400";
+
+/** A form's validation issues (zod's) as one message per top-level field, the first one winning. */
+export function firstErrorByField(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) fields[String(issue.path[0] ?? "form")] ??= issue.message;
+  return fields;
+}

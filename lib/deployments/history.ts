@@ -157,6 +157,18 @@ const ROW_SELECT = {
   operationId: true,
 } as const satisfies Prisma.DeploymentSelect;
 
+/**
+ * Rows after a page boundary in (createdAt desc, id desc) order. The redundant `lte` gives the
+ * planner an index bound; the OR is the (createdAt, id) < cursor test.
+ */
+export function olderThan(cursor: TCursor): { createdAt?: { lte: Date }; OR?: object[] }[] {
+  const at = new Date(cursor.t);
+  return [
+    { createdAt: { lte: at } },
+    { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: cursor.id } }] },
+  ];
+}
+
 /** Prisma passes `contains` to (I)LIKE as is: escape its wildcards so `opt_` matches only "opt_". */
 export function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -171,12 +183,7 @@ function whereOf(query: THistoryQuery, logHits: string[] | null): Prisma.Deploym
   if (query.user) and.push({ createdBy: query.user });
   if (query.from) and.push({ createdAt: { gte: startOf(query.from) } });
   if (query.to) and.push({ createdAt: { lt: endOf(query.to) } });
-  if (query.cursor) {
-    const at = new Date(query.cursor.t);
-    // The redundant `lte` gives the planner an index bound; the OR is the (createdAt, id) < cursor test.
-    and.push({ createdAt: { lte: at } });
-    and.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: query.cursor.id } }] });
-  }
+  if (query.cursor) and.push(...olderThan(query.cursor));
   return { AND: and };
 }
 

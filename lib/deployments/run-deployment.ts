@@ -14,6 +14,7 @@ import { HostKeyError, type RemoteCommand, type SshConnection, SshError, type Ss
 import { notifyDeploymentEvent } from "../webhooks/notify";
 import { Cancelled, type TCancelWatch, watchForCancel } from "./cancel-watch";
 import { deploymentSteps, stopCommand } from "./commands";
+import { failureCause } from "./failure-causes";
 import { fitCheck } from "./fit";
 import {
   clearMarkerCommand,
@@ -260,14 +261,25 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     /** Runs one command in the stage's process group; a non-zero exit fails the stage. */
     const run = async (command: RemoteCommand, what: string): Promise<void> => {
       // A flood of output pauses the channel while the log catches up, so the worker's memory stays bounded.
-      const result = await conn.exec(inStageGroup(dep.dirId, command), out, {
-        backpressure: () => (log.writable ? undefined : log.whenWritable()),
-      });
+      // The last lines, for a failure's cause (a full disk, say).
+      const recent: string[] = [];
+      const result = await conn.exec(
+        inStageGroup(dep.dirId, command),
+        (stream, text) => {
+          recent.push(text);
+          if (recent.length > 40) recent.shift();
+          out(stream, text);
+        },
+        { backpressure: () => (log.writable ? undefined : log.whenWritable()) },
+      );
       watch.check();
-      if (result.exitCode !== 0)
+      if (result.exitCode !== 0) {
+        const exit = `exited with ${result.exitCode ?? `signal ${result.signal}`}`;
+        const cause = failureCause(recent, deployPath);
         throw new StageFailure(
-          `${what} exited with ${result.exitCode ?? `signal ${result.signal}`}; see the lines above`,
+          cause ? `${what} failed: ${cause} (${exit})` : `${what} ${exit}; see the lines above`,
         );
+      }
     };
     const quiet = async (command: RemoteCommand) => {
       const lines: string[] = [];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "../db";
-import { encodeCursor, endOf, startOf, ZCursorParam, ZDateParam } from "../deployments/history";
+import { encodeCursor, endOf, olderThan, startOf, ZCursorParam, ZDateParam } from "../deployments/history";
 import { validationError } from "../errors";
 import type { OperationKind, Prisma } from "../generated/prisma/client";
 import { type TOperationStatus, ZOperationStatusSchema } from "../logs/line";
@@ -116,11 +116,7 @@ function whereOf(query: TOperationHistoryQuery, logHits: string[] | null): Prism
   if (query.user) and.push({ createdBy: query.user });
   if (query.from) and.push({ createdAt: { gte: startOf(query.from) } });
   if (query.to) and.push({ createdAt: { lt: endOf(query.to) } });
-  if (query.cursor) {
-    const at = new Date(query.cursor.t);
-    and.push({ createdAt: { lte: at } });
-    and.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: query.cursor.id } }] });
-  }
+  if (query.cursor) and.push(...olderThan(query.cursor));
   return { AND: and };
 }
 

@@ -3,6 +3,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** The server's HTTP status, when it answered with an error. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -59,6 +61,7 @@ export class ApiClient {
       throw new CliError(
         `${init.method ?? "GET"} ${path}: ${res.status} ${body.error ?? res.statusText}${fields}`,
         res.status === 400 ? 2 : 1,
+        res.status,
       );
     }
     return res;

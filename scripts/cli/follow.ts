@@ -1,6 +1,6 @@
-import type { ApiClient } from "./client";
+import { type ApiClient, CliError } from "./client";
 
-interface TLine {
+export interface TFollowLine {
   seq: number;
   stream: string;
   text: string;
@@ -8,19 +8,28 @@ interface TLine {
 }
 
 /**
- * Prints an operation's log from its first line, live, until the operation ends: the event stream
- * (GET /api/operations/:id/events), resumed after the last line printed if the connection drops.
+ * Follows an operation's log from its first line, live, until the operation ends: the event stream
+ * (GET /api/operations/:id/events), resumed after the last line seen when the connection drops or
+ * the server answers with an error for a while (a restart of the panel or of Redis).
  */
 export async function followLog(
   api: ApiClient,
   operationId: string,
-  print: (line: string) => void,
+  on: { line: (line: TFollowLine) => void; status?: (status: string, error: string | null) => void },
 ): Promise<void> {
   let after = 0;
   for (let attempt = 0; attempt < 20; attempt++) {
-    const res = await api.request(`/api/operations/${operationId}/events?after=${after}`, {
-      accept: "text/event-stream",
-    });
+    let res: Response;
+    try {
+      res = await api.request(`/api/operations/${operationId}/events?after=${after}`, {
+        accept: "text/event-stream",
+      });
+    } catch (err) {
+      // Refused (no such operation, a revoked token): say so. Unreachable or failing: try again.
+      if (err instanceof CliError && err.status !== undefined && err.status < 500) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
     const reader = res.body?.getReader();
     if (!reader) return;
     const decoder = new TextDecoder();
@@ -43,15 +52,14 @@ export async function followLog(
             .join("\n");
           if (event === "end") return;
           if (event === "lines")
-            for (const line of JSON.parse(data) as TLine[]) {
+            for (const line of JSON.parse(data) as TFollowLine[]) {
               if (line.seq <= after) continue;
               after = line.seq;
-              const tag = line.stage ? `[${line.stage}] ` : "";
-              print(`${tag}${line.stream === "stderr" ? "! " : ""}${line.text}`);
+              on.line(line);
             }
           if (event === "status") {
             const status = JSON.parse(data) as { status: string; error: string | null };
-            print(`-- ${status.status}${status.error ? `: ${status.error}` : ""}`);
+            on.status?.(status.status, status.error);
           }
         }
       }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { ApiClient, CliError } from "./client";
-import { followLog } from "./follow";
+import { followLog, type TFollowLine } from "./follow";
 
 const USAGE = `Usage: webops <command> [options]
 
@@ -41,6 +41,13 @@ const ENDED = new Set(["running", "failed", "cancelled", "blocked", "stopped", "
 function out(text: string): void {
   process.stdout.write(`${text}\n`);
 }
+
+/** A followed log, as the CLI prints it: the stage in brackets, stderr marked with "! ". */
+const printing = {
+  line: (l: TFollowLine) =>
+    out(`${l.stage ? `[${l.stage}] ` : ""}${l.stream === "stderr" ? "! " : ""}${l.text}`),
+  status: (status: string, error: string | null) => out(`-- ${status}${error ? `: ${error}` : ""}`),
+};
 
 function readSpec(file: string): Record<string, unknown> {
   let text: string;
@@ -78,7 +85,7 @@ async function resolveHost(api: ApiClient, spec: Record<string, unknown>): Promi
 async function finish(api: ApiClient, id: string, follow: boolean): Promise<number> {
   let dep = await api.get<TDeploymentView>(`/api/deployments/${id}`);
   if (follow) {
-    await followLog(api, dep.operationId, (line) => out(line));
+    await followLog(api, dep.operationId, printing);
     // The log ends with the pipeline; the deployment's own status is the verdict.
     for (let i = 0; i < 50 && !ENDED.has(dep.status); i++) {
       await new Promise((r) => setTimeout(r, 200));
@@ -131,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
       const dep = await api.get<TDeploymentView>(
         `/api/deployments/${encodeURIComponent(need("a deployment id"))}`,
       );
-      if (values.follow) await followLog(api, dep.operationId, (line) => out(line));
+      if (values.follow) await followLog(api, dep.operationId, printing);
       else out(await api.text(`/api/operations/${dep.operationId}/log`));
       return 0;
     }

@@ -402,7 +402,8 @@ describe("deployment commands", () => {
       }
     };
     await until(gone);
-  });
+    // Its own waits allow 10 s each (a busy machine); vitest's 5 s default would cut them short.
+  }, 30_000);
 
   it("refuses to write a systemd unit for a folder whose path systemd would misread", () => {
     const steps = deploymentSteps(spec(), "d1", join(home, "with space"), gpuFacts);

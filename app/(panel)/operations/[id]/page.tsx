@@ -6,24 +6,15 @@ import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePageActor } from "@/lib/auth/page";
 import { getOperation } from "@/lib/operations/get-operation";
+import { OPERATION_KIND_TITLES } from "@/lib/operations/history";
 import type { TOperationView } from "@/lib/operations/schema";
 
 export const dynamic = "force-dynamic";
 
-const KIND_LABELS: Record<Exclude<TOperationView["kind"], "prerequisites">, string> = {
-  host_check: "Host check",
-  deploy: "Deployment",
-  load_test: "Load test",
-  deployment_stop: "Stop",
-  deployment_start: "Start",
-  deployment_restart: "Restart",
-  deployment_undeploy: "Undeploy",
-};
-
 function kindLabel(operation: TOperationView): string {
   if (operation.kind === "prerequisites")
     return `Prerequisites (${profileLabel(prereqParamsOf(operation).profile)})`;
-  return KIND_LABELS[operation.kind];
+  return OPERATION_KIND_TITLES[operation.kind];
 }
 
 const MODE_WORDS = { check: "check only", install: "install what is missing" } as const;

@@ -1,45 +1,27 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { runningPid, startAppProcess } from "../../scripts/lib/app-processes";
-import { type FixtureIndex, startFixtureIndex } from "../fixtures/vllm";
-import { startTestHost, type TestHost } from "../hosts";
 import { TEST_SYSTEM } from "../setup/system-config";
-import {
-  createViaApi,
-  ended,
-  fixturePipSpec,
-  freePort,
-  putModelOnHost,
-  storedLog,
-  waitFor,
-} from "../support/deployments";
-import { addHost, runCheck } from "../support/operations";
+import { ended, storedLog, waitFor } from "../support/deployments";
+import { afterCase, deploymentInInstall, faultBed, type TFaultBed } from "./support";
 
-// SIGKILL the worker in the middle of "install runtime" and start a new one: the deployment must end
-// in a clear state (here: it resumes and reaches running), and the persisted log has every sequence
-// number once. TEST FIXTURES: the loopback package index (holding pip's download open) and the model folder.
-let index: FixtureIndex;
-let host: TestHost;
-let hostId = "";
+// Fault 1: SIGKILL the worker in the middle of "install runtime" and start a new one: the deployment
+// must end in a clear state (here: it resumes and reaches running), and the persisted log has every
+// sequence number once. TEST FIXTURES: the loopback package index (holding pip's download open) and
+// the model folder.
+let bed: TFaultBed;
 
 beforeAll(async () => {
-  [index, host] = await Promise.all([startFixtureIndex(), startTestHost("ready", { name: "dep-kill" })]);
-  await putModelOnHost(host);
-  hostId = (await addHost(host)).id;
-  expect((await runCheck(hostId)).operation.status).toBe("succeeded");
+  bed = await faultBed("fault-kill");
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([index?.stop(), host?.stop()]);
+  await bed?.stop();
 });
 
 it("a worker killed with SIGKILL during install: a new worker resumes the deployment; log seqs contiguous", async () => {
-  index.slowDownloadMs = 60_000;
-  const { id, operationId } = await createViaApi(fixturePipSpec(hostId, index, await freePort()));
-  await waitFor(id, (d) => d.stage === "install-runtime", 60_000);
-  const deadline = Date.now() + 30_000;
-  while (!index.requests.includes(`/packages/${index.wheel.fileName}`) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100));
+  const { id, operationId } = await deploymentInInstall(bed);
+  const index = bed.index;
   const linesBefore = (await storedLog(operationId)).length;
 
   const pid = runningPid(TEST_SYSTEM.dataDir, "worker");
@@ -71,4 +53,5 @@ it("a worker killed with SIGKILL during install: a new worker resumes the deploy
     ),
   ).toBe(true);
   console.info(`worker loss: running again ${recoveredMs} ms after SIGKILL (job lock 5 s)`);
+  await afterCase(bed);
 }, 240_000);
