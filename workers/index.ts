@@ -80,6 +80,19 @@ function jobFields(job: Job | undefined): Record<string, unknown> {
   return { job: job?.name, jobId: job?.id, operationId: data.operationId, requestId: data.requestId };
 }
 
+/** Retries `work` every 2 s for up to 2 minutes: ending a lost run must outlast a database restart. */
+async function untilReachable(work: () => Promise<void>): Promise<void> {
+  const end = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return await work();
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
 function recordDuration(job: Job | undefined, outcome: "completed" | "failed"): void {
   if (!job?.processedOn || !job.finishedOn) return;
   recordJobDuration(metricsRedis, job.name, outcome, (job.finishedOn - job.processedOn) / 1000).catch(
@@ -93,18 +106,25 @@ worker.on("completed", (job) => {
   recordDuration(job, "completed");
 });
 worker.on("failed", (job, err) => {
-  logEvent("error", "job failed", { ...jobFields(job), error: err.message });
+  const retrying =
+    job !== undefined && job.attemptsMade < (job.opts.attempts ?? 1) && !(err instanceof UnrecoverableError);
+  logEvent("error", retrying ? "job failed; it will be tried again" : "job failed", {
+    ...jobFields(job),
+    attempt: job?.attemptsMade,
+    error: err.message,
+  });
+  if (retrying) return;
   recordDuration(job, "failed");
   // BullMQ gave up on the job (e.g. its workers kept dying): the deployment must not stay "deploying".
   const operationId = (job?.data as { operationId?: unknown } | undefined)?.operationId;
   if (job?.name === "deploy" && typeof operationId === "string")
-    failLostDeployment(operationId, err.message).catch((e: Error) =>
+    untilReachable(() => failLostDeployment(operationId, err.message)).catch((e: Error) =>
       console.error(
         JSON.stringify({ level: "error", msg: "could not end a lost deployment", error: e.message }),
       ),
     );
   if (job?.name === "deployment-action" && typeof operationId === "string")
-    failLostDeploymentAction(operationId, err.message).catch((e: Error) =>
+    untilReachable(() => failLostDeploymentAction(operationId, err.message)).catch((e: Error) =>
       console.error(JSON.stringify({ level: "error", msg: "could not end a lost action", error: e.message })),
     );
 });

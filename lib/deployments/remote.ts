@@ -55,3 +55,23 @@ export type TRun = (
   args?: readonly string[],
   extra?: Partial<RemoteCommand>,
 ) => RemoteCommand;
+
+/**
+ * Free space where the deployment writes: `df -Pk` of its folder (or the deployment path, or the
+ * home folder, whichever exists first), one line: "<available KiB> <use%> <mount point>".
+ */
+export function freeSpaceCommand(deployPath: string, deploymentId: string): RemoteCommand {
+  return inDeploymentDir(
+    deployPath,
+    deploymentId,
+    'for p in "$dir" "$base" "$HOME"; do if [ -e "$p" ]; then df -Pk -- "$p" | awk \'NR==2 {print $4, $5, $6}\'; exit 0; fi; done',
+  );
+}
+
+/** Parses `freeSpaceCommand`'s line; null when it is not one. */
+export function parseFreeSpace(
+  line: string | undefined,
+): { availableKiB: number; usePercent: number } | null {
+  const m = /^(\d+) (\d+)% /.exec(`${line ?? ""} `);
+  return m ? { availableKiB: Number(m[1]), usePercent: Number(m[2]) } : null;
+}

@@ -5,8 +5,15 @@ import { type HostFacts, readStoredFacts } from "../hosts/facts";
 import { gatherFacts } from "../hosts/gather-facts";
 import { hostConnectionInfo, type THostConnectionInfo } from "../hosts/ssh-target";
 import type { TLogStream } from "../logs/line";
-import { credentialSecrets, rememberPresentedKey, startOperationRun } from "../operations/runner";
+import { SupersededRun } from "../logs/writer";
+import {
+  credentialSecrets,
+  ownsOperation,
+  rememberPresentedKey,
+  startOperationRun,
+} from "../operations/runner";
 import { transition } from "../operations/state";
+import { logEvent } from "../ops/log";
 import { ensurePrerequisites } from "../prerequisites/ensure";
 import type { TPrereqProfileId } from "../prerequisites/profiles";
 import { emptyPrereqResult, type TPrereqResult } from "../prerequisites/result";
@@ -28,7 +35,7 @@ import {
   writeMarkerCommand,
 } from "./pipeline";
 import { healthProbeCommand, logTailCommand, PROBE_EXIT, sanityRequestCommand } from "./probes";
-import { inDeploymentDir } from "./remote";
+import { freeSpaceCommand, inDeploymentDir, parseFreeSpace } from "./remote";
 import type { TDeploymentSpec } from "./schema";
 import { withSecrets } from "./secrets";
 import { targetDevice } from "./service-files";
@@ -41,6 +48,9 @@ type TContext = { redis: Redis; ssh: SshPool };
 export type TDeployJobOutcome = "done" | "wait-for-host";
 
 class StageFailure extends Error {}
+
+/** Less free space than this (KiB) under the deployment counts as a full disk. */
+const FULL_DISK_KIB = 1024;
 class Blocked extends Error {
   constructor(
     message: string,
@@ -128,6 +138,7 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     return "done";
   }
   const { op, log } = started;
+  const stillOwner = async () => !log.superseded && (await ownsOperation(operationId, log.runToken));
   const resumed = op.status === "running" || dep.stages.some((s) => s.status !== "pending");
   const info = await hostConnectionInfo(dep.hostId);
   const spec = withSecrets(dep.id, dep.spec as unknown as TDeploymentSpec, dep);
@@ -170,6 +181,15 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     });
     await finish("running", null, "succeeded");
   } catch (err) {
+    // Another worker took this deployment over while this run lived (its job was handed on): that
+    // run owns the deployment's state and log now, so this one ends without a word.
+    if (err instanceof SupersededRun || !(await stillOwner())) {
+      logEvent("warn", "deployment run superseded by another worker's", {
+        operationId,
+        deploymentId: dep.id,
+      });
+      return "done";
+    }
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof HostKeyError && info) await rememberPresentedKey(info, err);
     if (info && err instanceof SshError) {
@@ -203,6 +223,7 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     opStatus: "succeeded" | "failed" | "blocked" | "cancelled",
     prereq?: TPrereqResult,
   ): Promise<void> {
+    if (!(await stillOwner())) throw new SupersededRun(operationId);
     await log.close();
     await finishDeployment(dep.id, status, error);
     await transition(db(), operationId, "running", opStatus, {
@@ -275,7 +296,7 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
       watch.check();
       if (result.exitCode !== 0) {
         const exit = `exited with ${result.exitCode ?? `signal ${result.signal}`}`;
-        const cause = failureCause(recent, deployPath);
+        const cause = failureCause(recent, deployPath) ?? (await fullDisk());
         throw new StageFailure(
           cause ? `${what} failed: ${cause} (${exit})` : `${what} ${exit}; see the lines above`,
         );
@@ -285,6 +306,16 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
       const lines: string[] = [];
       const result = await conn.exec(command, (_stream, text) => lines.push(text));
       return { exitCode: result.exitCode, lines };
+    };
+    /**
+     * A tool that hides the error of a full disk (python -m venv swallows ensurepip's) still fails
+     * for it: after a failure with no known cause, a full file system under the deployment names it.
+     */
+    const fullDisk = async (): Promise<string | null> => {
+      const free = await quiet(freeSpaceCommand(deployPath, dep.dirId)).catch(() => null);
+      const space = parseFreeSpace(free?.lines[0]);
+      if (!space || (space.availableKiB > FULL_DISK_KIB && space.usePercent < 100)) return null;
+      return `the host's disk is full (No space left on device) where it writes, under ${deployPath}: ${space.availableKiB} KiB free (${space.usePercent}% used); free space there or choose another deployment path`;
     };
 
     // connect: always, since every run has its own connection; the facts decide the commands.

@@ -12,6 +12,7 @@ export async function recoverUnpersistedLines(
   operationId: string,
   persisted: number,
   pool: TLogRowsPool = logRowsPool(),
+  runToken?: string,
 ): Promise<number> {
   const entries = await redis.xrange(logStreamKey(operationId), `${persisted + 1}-0`, "+");
   const bodies: string[] = [];
@@ -27,6 +28,6 @@ export async function recoverUnpersistedLines(
   }
   const count = next - persisted - 1;
   if (count === 0) return 0;
-  await storeLogChunk(pool, operationId, persisted + 1, count, bodies.join(","));
+  await storeLogChunk(pool, operationId, persisted + 1, count, bodies.join(","), runToken ?? null);
   return count;
 }

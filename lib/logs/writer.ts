@@ -14,6 +14,40 @@ import {
 } from "./line";
 import { maskSecrets } from "./mask";
 
+/**
+ * This run of an operation no longer owns it: another worker took the operation over (its job was
+ * handed on while this run still lived). The run's lines are refused; it must stop without writing.
+ */
+export class SupersededRun extends Error {
+  constructor(operationId: string) {
+    super(`Another run took over operation ${operationId}; this one stops`);
+    this.name = "SupersededRun";
+  }
+}
+
+/** The key holding the token of the run that owns an operation's log stream. */
+export function runTokenKey(operationId: string): string {
+  return `webops:oprun:${operationId}`;
+}
+
+/** XADD only while the run key holds this run's token (KEYS: run key, stream; ARGV: token, id, fields...). */
+const FENCED_XADD = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('SUPERSEDED another run owns this operation')
+end
+return redis.call('XADD', KEYS[2], unpack(ARGV, 2))`;
+
+type TFencedRedis = Redis & {
+  webopsFencedXadd(runKey: string, stream: string, token: string, ...idAndFields: string[]): Promise<string>;
+};
+
+function fenced(redis: Redis): TFencedRedis {
+  const r = redis as TFencedRedis;
+  if (typeof r.webopsFencedXadd !== "function")
+    r.defineCommand("webopsFencedXadd", { numberOfKeys: 2, lua: FENCED_XADD });
+  return r;
+}
+
 /** What the writer needs of a `pg.Pool`: one parameterised statement at a time. */
 export interface TLogRowsPool {
   query(text: string, values: unknown[]): Promise<{ rowCount: number | null; rows: unknown[] }>;
@@ -59,14 +93,16 @@ export async function markLogSearchable(pool: TLogRowsPool, operationId: string)
  */
 const INSERT_CHUNK = `
   WITH advanced AS (
-    UPDATE "Operation" SET "lineCount" = $3 WHERE id = $1 AND "lineCount" = $2::int - 1 RETURNING id
+    UPDATE "Operation" SET "lineCount" = $3
+    WHERE id = $1 AND "lineCount" = $2::int - 1 AND ($5::text IS NULL OR "runToken" = $5)
+    RETURNING id
   )
   INSERT INTO "LogChunk" ("operationId", "firstSeq", "lastSeq", "lines")
   SELECT id, $2, $3, $4 FROM advanced`;
 
 /** After a refused chunk: how far the stored log goes, and whether this very chunk is in it. */
 const STORED_STATE = `
-  SELECT o."lineCount", EXISTS (
+  SELECT o."lineCount", o."runToken", EXISTS (
     SELECT 1 FROM "LogChunk" c
     WHERE c."operationId" = $1 AND c."lastSeq" = $3 AND c."firstSeq" = $2 AND c.lines = $4
   ) AS "same"
@@ -83,14 +119,16 @@ export async function storeLogChunk(
   first: number,
   count: number,
   lines: string,
+  runToken: string | null = null,
 ): Promise<void> {
   const last = first + count - 1;
-  const inserted = await pool.query(INSERT_CHUNK, [operationId, first, last, lines]);
+  const inserted = await pool.query(INSERT_CHUNK, [operationId, first, last, lines, runToken]);
   if (inserted.rowCount === 1) return;
   const { rows } = await pool.query(STORED_STATE, [operationId, first, last, lines]);
-  const state = rows[0] as { lineCount: number; same: boolean } | undefined;
+  const state = rows[0] as { lineCount: number; runToken: string | null; same: boolean } | undefined;
   if (state === undefined) throw new Error(`Operation ${operationId} is gone; its log lines were not stored`);
   if (state.same) return;
+  if (runToken !== null && state.runToken !== runToken) throw new SupersededRun(operationId);
   const stored = state.lineCount;
   throw new Error(
     `Log lines ${first} to ${last} of operation ${operationId} do not follow the ${stored} stored`,
@@ -122,6 +160,11 @@ interface LogWriterOptions {
   maxBacklog?: number;
   /** Values masked in every line before it is stored or sent (tokens, API keys, passwords). */
   secrets?: readonly string[];
+  /**
+   * The run's token (Operation.runToken and the Redis run key): lines are published and stored only
+   * while it owns the operation. Without one, nothing is fenced (tools and tests).
+   */
+  runToken?: string;
 }
 
 /** Joins lines for masking: a newline then a quote stops every mask pattern, so none spans two lines. */
@@ -238,6 +281,7 @@ export class LogWriter {
 
   private lastAtMs = 0;
   private lastAt = "";
+  private supersededRun = false;
 
   constructor(private readonly opts: LogWriterOptions) {
     this.seq = opts.afterSeq;
@@ -276,7 +320,29 @@ export class LogWriter {
 
   /** False while the backlog is above `maxBacklog`: a producer that can pause should await `whenWritable()`. */
   get writable(): boolean {
-    return this.backlog <= this.maxBacklog;
+    return this.supersededRun || this.backlog <= this.maxBacklog;
+  }
+
+  /** The token of the run this writer writes for (see LogWriterOptions.runToken). */
+  get runToken(): string | undefined {
+    return this.opts.runToken;
+  }
+
+  /** True once Redis or PostgreSQL refused a line because another run owns the operation. */
+  get superseded(): boolean {
+    return this.supersededRun;
+  }
+
+  /** From now on nothing is published or stored: what is held is dropped. */
+  private becomeSuperseded(): void {
+    this.supersededRun = true;
+    this.pendingTexts = [];
+    this.pendingStreams = [];
+    this.pendingAts = [];
+    this.pendingStages = [];
+    this.rows.take(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    this.publishError = undefined;
+    this.wake(true);
   }
 
   /**
@@ -290,6 +356,7 @@ export class LogWriter {
   }
 
   line(stream: TLogStream, raw: string): void {
+    if (this.supersededRun) return;
     this.seq += 1;
     this.statusIndex = 0;
     this.pendingTexts.push(raw);
@@ -305,6 +372,7 @@ export class LogWriter {
   }
 
   status(status: TOperationStatus, error: string | null = null): void {
+    if (this.supersededRun) return;
     // Lines before it go out first: entry ids (and what viewers see) stay in order.
     this.publishPending();
     this.statusIndex += 1;
@@ -317,11 +385,15 @@ export class LogWriter {
 
   /** Writes every held line to PostgreSQL and waits for Redis to acknowledge every entry. */
   async close(): Promise<void> {
+    if (this.supersededRun) return;
     this.publishPending();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flush();
+    await this.flush().catch((err: unknown) => {
+      if (!(err instanceof SupersededRun)) throw err;
+    });
     await Promise.all(this.publishing);
+    if (this.supersededRun) return;
     if (this.publishError !== undefined) {
       const err = this.publishError;
       this.publishError = undefined;
@@ -336,6 +408,7 @@ export class LogWriter {
    */
   async expireStream(): Promise<void> {
     await this.opts.redis.expire(this.key, this.opts.streamTtlSeconds);
+    await this.opts.redis.expire(runTokenKey(this.opts.operationId), this.opts.streamTtlSeconds);
     await markLogSearchable(this.opts.pool ?? logRowsPool(), this.opts.operationId).catch(() => undefined);
   }
 
@@ -385,9 +458,20 @@ export class LogWriter {
 
   private xadd(id: string, fields: string[], lines: number): void {
     this.publishingLines += lines;
-    const added: Promise<void> = this.opts.redis.xadd(this.key, id, ...fields).then(
+    const token = this.opts.runToken;
+    const sent = token
+      ? fenced(this.opts.redis).webopsFencedXadd(
+          runTokenKey(this.opts.operationId),
+          this.key,
+          token,
+          id,
+          ...fields,
+        )
+      : this.opts.redis.xadd(this.key, id, ...fields);
+    const added: Promise<void> = sent.then(
       () => {},
       (err: unknown) => {
+        if (String((err as Error)?.message).startsWith("SUPERSEDED")) return this.becomeSuperseded();
         // Reported by close(); never an unhandled rejection that would end the worker.
         this.publishError ??= err;
       },
@@ -443,6 +527,10 @@ export class LogWriter {
         try {
           await this.insert(batch);
         } catch (err) {
+          if (err instanceof SupersededRun) {
+            this.becomeSuperseded();
+            throw err;
+          }
           this.rows.restore(batch);
           this.wake(true);
           throw err;
@@ -474,6 +562,7 @@ export class LogWriter {
       first,
       next - first,
       texts.length === 1 ? (texts[0] as string) : texts.join(","),
+      this.opts.runToken ?? null,
     );
   }
 }

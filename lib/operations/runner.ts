@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { db } from "../db";
 import { env } from "../env";
@@ -6,7 +7,7 @@ import { recordPresentedHostKey } from "../hosts/host-key";
 import type { THostConnectionInfo } from "../hosts/ssh-target";
 import { logStreamKey, seqOfEntryId } from "../logs/line";
 import { recoverUnpersistedLines } from "../logs/recover";
-import { LogWriter } from "../logs/writer";
+import { LogWriter, runTokenKey } from "../logs/writer";
 import { HostKeyError, type SshTarget } from "../ssh";
 import { transition } from "./state";
 
@@ -29,9 +30,14 @@ export async function startOperationRun(
   operationId: string,
   redis: Redis,
 ): Promise<{ op: Operation; log: LogWriter } | null> {
-  const op = await db().operation.findUnique({ where: { id: operationId } });
-  if (!op || (op.status !== "queued" && op.status !== "running")) return null;
-  const log = await openLog(operationId, redis, op.lineCount);
+  const found = await db().operation.findUnique({ where: { id: operationId } });
+  if (!found || (found.status !== "queued" && found.status !== "running")) return null;
+  // This run owns the operation from here on: an earlier run that still lives (its job was handed
+  // to another worker while it ran) can no longer publish or store a line.
+  const runToken = randomUUID();
+  const op = await db().operation.update({ where: { id: operationId }, data: { runToken } });
+  await redis.set(runTokenKey(operationId), runToken);
+  const log = await openLog(operationId, redis, op.lineCount, runToken);
   if (op.status === "queued") await transition(db(), operationId, "queued", "running");
   log.status("running");
   return { op, log };
@@ -56,15 +62,28 @@ export function credentialSecrets(target: SshTarget): string[] {
  * A writer that continues an operation's log: first the lines an earlier worker published but did
  * not live to store are copied into PostgreSQL, then numbering goes on after the last line.
  */
-async function openLog(operationId: string, redis: Redis, persisted: number): Promise<LogWriter> {
-  const recovered = await recoverUnpersistedLines(redis, operationId, persisted);
+async function openLog(
+  operationId: string,
+  redis: Redis,
+  persisted: number,
+  runToken?: string,
+): Promise<LogWriter> {
+  const recovered = await recoverUnpersistedLines(redis, operationId, persisted, undefined, runToken);
   return new LogWriter({
     operationId,
     redis,
     db: db(),
     ...(await lastWritten(redis, operationId, persisted + recovered)),
     streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
+    runToken,
   });
+}
+
+/** Whether the run holding `runToken` still owns the operation (no other worker took it over). */
+export async function ownsOperation(operationId: string, runToken: string | undefined): Promise<boolean> {
+  if (!runToken) return true;
+  const op = await db().operation.findUnique({ where: { id: operationId }, select: { runToken: true } });
+  return op?.runToken === runToken;
 }
 
 /** A log writer that continues an operation's log outside a run (e.g. a note when it is cancelled while queued). */

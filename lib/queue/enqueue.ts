@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import { env } from "../env";
 import { currentRequestId } from "../ops/request-context";
 import { redis } from "../redis";
 import { jobSchemas, OPERATIONS_QUEUE, type TJobName, type TJobPayload } from "./jobs";
@@ -24,6 +25,10 @@ export async function enqueue<N extends TJobName>(
   const requestId = currentRequestId();
   await operationsQueue().add(name, requestId ? { ...data, requestId } : data, {
     jobId: attempt === 0 ? data.operationId : `${data.operationId}-${attempt}`,
+    // A run that throws met the panel's own services failing (a stage's failure is recorded, not
+    // thrown): it is tried again, and resumes from its stage, once PostgreSQL or Redis is back.
+    attempts: env().WEBOPS_JOB_ATTEMPTS,
+    backoff: { type: "exponential", delay: env().WEBOPS_JOB_RETRY_MS },
     removeOnComplete: { age: 7 * 86_400 },
     removeOnFail: { age: 30 * 86_400 },
   });

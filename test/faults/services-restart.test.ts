@@ -9,8 +9,8 @@ import { ended, storedLog, waitFor } from "../support/deployments";
 import { afterCase, deploymentInInstall, faultBed, type TFaultBed } from "./support";
 
 // Faults 2 and 3: Redis, then PostgreSQL, restarted while a deployment installs and a viewer follows
-// its log live. The workers and the viewer reconnect; the deployment completes or fails cleanly; the
-// lines buffered while PostgreSQL was away are written when it returns: none lost, none twice.
+// its log live. The workers and the viewer reconnect and the deployment completes; the lines
+// buffered while PostgreSQL was away are written when it returns: none lost, none twice.
 let bed: TFaultBed;
 
 beforeAll(async () => {
@@ -43,13 +43,13 @@ describe("services restarted mid-deployment", () => {
     const { id, operationId } = await deploymentInInstall(bed);
     const viewer = follow(operationId);
     await new Promise((r) => setTimeout(r, 500));
+    // The download goes on (a download held past pip's 15 s read timeout would fail on its own).
+    bed.index.releaseDownloads();
     await stopRedis(TEST_SYSTEM.dataDir);
     await new Promise((r) => setTimeout(r, 2000));
     await startRedis(TEST_SYSTEM.dataDir, TEST_SYSTEM.redisPort);
-    bed.index.slowDownloadMs = 0;
     const dep = await waitFor(id, ended, 180_000);
-    expect(["running", "failed"], dep.error ?? "").toContain(dep.status);
-    if (dep.status === "failed") expect(dep.error).toBeTruthy();
+    expect(dep.status, dep.error ?? "").toBe("running");
     await viewer.done;
     await checkLog(operationId, viewer.lines);
     console.info(`redis restart: deployment ${dep.status}${dep.error ? ` (${dep.error})` : ""}`);
@@ -60,14 +60,13 @@ describe("services restarted mid-deployment", () => {
     const { id, operationId } = await deploymentInInstall(bed);
     const viewer = follow(operationId);
     await new Promise((r) => setTimeout(r, 500));
-    stopPostgres(TEST_SYSTEM.dataDir);
     // Output keeps coming while PostgreSQL is away: pip's progress and the worker's own lines.
-    bed.index.slowDownloadMs = 0;
+    bed.index.releaseDownloads();
+    stopPostgres(TEST_SYSTEM.dataDir);
     await new Promise((r) => setTimeout(r, 3000));
     await startPostgres(TEST_SYSTEM.dataDir, TEST_SYSTEM.postgresPort);
     const dep = await waitFor(id, ended, 180_000);
-    expect(["running", "failed"], dep.error ?? "").toContain(dep.status);
-    if (dep.status === "failed") expect(dep.error).toBeTruthy();
+    expect(dep.status, dep.error ?? "").toBe("running");
     await viewer.done;
     await checkLog(operationId, viewer.lines);
     console.info(`postgres restart: deployment ${dep.status}${dep.error ? ` (${dep.error})` : ""}`);
