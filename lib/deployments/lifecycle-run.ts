@@ -16,6 +16,7 @@ import { healthProbeCommand, logTailCommand, PROBE_EXIT } from "./probes";
 import type { TDeploymentSpec } from "./schema";
 import { withSecrets } from "./secrets";
 import { SERVICE_STATE, serviceStateCommand, waitStoppedCommand } from "./service-state";
+import { wakeNextDeployment } from "./wake-next";
 
 type TContext = { redis: Redis; ssh: SshPool };
 
@@ -56,6 +57,7 @@ export async function runDeploymentAction(operationId: string, ctx: TContext): P
     await perform(row.deployment, action, started.op.params, started.log, ctx, operationId);
   } finally {
     await db().deploymentAction.update({ where: { id: row.id }, data: { active: false } });
+    await wakeNextDeployment(row.hostId);
   }
 }
 

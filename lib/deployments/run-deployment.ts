@@ -41,6 +41,7 @@ import { withSecrets } from "./secrets";
 import { targetDevice } from "./service-files";
 import { portStateCommand, SERVICE_STATE, serviceStateCommand, waitStoppedCommand } from "./service-state";
 import type { TStep } from "./steps";
+import { wakeNextDeployment } from "./wake-next";
 
 type TContext = { redis: Redis; ssh: SshPool };
 
@@ -233,6 +234,7 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     log.status(opStatus, error);
     await log.close();
     await log.expireStream();
+    await wakeNextDeployment(dep.hostId);
     if (status === "running")
       await notifyDeploymentEvent({ type: "deployment.running", deploymentId: dep.id });
     else if (status !== "cancelled")

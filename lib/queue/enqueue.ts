@@ -33,3 +33,12 @@ export async function enqueue<N extends TJobName>(
     removeOnFail: { age: 30 * 86_400 },
   });
 }
+
+/**
+ * Moves a job that waits in the delayed set (a deployment whose host was busy looks again after
+ * WEBOPS_HOST_QUEUE_POLL_MS) to the front now. No-op when the job is not delayed.
+ */
+export async function promoteDelayed(jobId: string): Promise<void> {
+  const job = await operationsQueue().getJob(jobId);
+  if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+}
