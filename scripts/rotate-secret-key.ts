@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const outcome = await resealAll(db(), current, next);
   if (!fromEnv) renameSync(nextFile, keyFile);
   console.log(
-    `[webops] re-sealed ${outcome.resealed} secret(s) in ${outcome.rows} record(s) (hosts, deployments) under master key ${next.id} (was ${current.id})` +
+    `[webops] re-sealed ${outcome.resealed} secret(s) in ${outcome.rows} record(s) (hosts, deployments, webhooks) under master key ${next.id} (was ${current.id})` +
       (outcome.alreadyNew > 0 ? `; ${outcome.alreadyNew} already were` : ""),
   );
   console.log(

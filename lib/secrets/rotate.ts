@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../generated/prisma/client";
 import { type MasterKey, seal, sealedKeyId, unseal } from "./cipher";
-import { deploymentSecretContext, hostSecretContext } from "./contexts";
+import { deploymentSecretContext, hostSecretContext, webhookSecretContext } from "./contexts";
 
 /** Every sealed column, with the context its values are bound to. New sealed columns go here. */
 const HOST_FIELDS = [
@@ -81,6 +81,16 @@ export async function resealAll(db: PrismaClient, current: MasterKey, next: Mast
         }));
         const data = resealRow(deployment, fields, keys, outcome);
         if (Object.keys(data).length > 0) await tx.deployment.update({ where: { id: deployment.id }, data });
+      }
+      const webhooks = await tx.webhookEndpoint.findMany({
+        where: { secretSealed: { not: null } },
+        select: { id: true, secretSealed: true },
+      });
+      for (const webhook of webhooks) {
+        const fields = [{ column: "secretSealed" as const, context: webhookSecretContext(webhook.id) }];
+        const data = resealRow(webhook, fields, keys, outcome);
+        if (Object.keys(data).length > 0)
+          await tx.webhookEndpoint.update({ where: { id: webhook.id }, data });
       }
       return outcome;
     },

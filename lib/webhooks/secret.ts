@@ -1,9 +1,7 @@
 import { masterKey, seal, unseal } from "../secrets";
+import { webhookSecretContext } from "../secrets/contexts";
 
-/** Binds a sealed signing secret to its endpoint: a value copied to another row does not open. */
-export function webhookSecretContext(endpointId: string): string {
-  return `webhook:${endpointId}:secret`;
-}
+export { webhookSecretContext };
 
 export function sealWebhookSecret(endpointId: string, secret: string): string {
   return seal(masterKey(), secret, webhookSecretContext(endpointId));

@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { generateMasterKey, type MasterKey, seal, unseal } from "@/lib/secrets/cipher";
-import { deploymentSecretContext, hostSecretContext } from "@/lib/secrets/contexts";
+import { deploymentSecretContext, hostSecretContext, webhookSecretContext } from "@/lib/secrets/contexts";
 import { createKeyFile, readKeyFile } from "@/lib/secrets/master-key";
 import { resealAll } from "@/lib/secrets/rotate";
 import { prisma } from "../../scripts/lib/app-processes";
@@ -24,6 +24,7 @@ const clear = {
   privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
   password: "pw'\"$x",
   apiKey: "vllm-api-key-123456",
+  webhookSecret: "webhook-signing-secret-789",
 };
 
 async function admin(sql: string): Promise<void> {
@@ -84,13 +85,25 @@ async function seedHosts(key: MasterKey): Promise<string[]> {
     where: { id: deployment.id },
     data: { apiKeySealed: seal(key, clear.apiKey, deploymentSecretContext(deployment.id, "apiKey")) },
   });
+  // And an outgoing webhook's signing secret.
+  const webhook = await client.webhookEndpoint.create({
+    data: { name: `rotate-${ids.length}-${Date.now()}`, url: "http://127.0.0.1:9/hook", events: [] },
+  });
+  await client.webhookEndpoint.update({
+    where: { id: webhook.id },
+    data: { secretSealed: seal(key, clear.webhookSecret, webhookSecretContext(webhook.id)) },
+  });
   return ids;
 }
 
 async function opensWith(key: MasterKey): Promise<boolean> {
   const hosts = await client.host.findMany();
   const deployments = await client.deployment.findMany();
+  const webhooks = await client.webhookEndpoint.findMany();
   try {
+    expect(webhooks.length).toBeGreaterThan(0);
+    for (const w of webhooks)
+      expect(unseal(key, w.secretSealed ?? "", webhookSecretContext(w.id))).toBe(clear.webhookSecret);
     for (const d of deployments)
       expect(unseal(key, d.apiKeySealed ?? "", deploymentSecretContext(d.id, "apiKey"))).toBe(clear.apiKey);
     for (const h of hosts) {
@@ -129,7 +142,7 @@ describe("rotating the master key", () => {
     await seedHosts(old);
     const { stdout } = await rotate({});
     expect(stdout).toMatch(
-      /re-sealed 4 secret\(s\) in 4 record\(s\) \(hosts, deployments\) under master key [0-9a-f]{16} \(was [0-9a-f]{16}\)/,
+      /re-sealed 5 secret\(s\) in 5 record\(s\) \(hosts, deployments, webhooks\) under master key [0-9a-f]{16} \(was [0-9a-f]{16}\)/,
     );
     const fresh = readKeyFile(keyFile);
     expect(fresh.id).not.toBe(old.id);
@@ -145,7 +158,7 @@ describe("rotating the master key", () => {
     createKeyFile(`${keyFile}.next`, next);
     await resealAll(client, current, next); // the transaction committed, then the process died
     const { stdout } = await rotate({});
-    expect(stdout).toMatch(/re-sealed 0 secret\(s\) in 0 record\(s\).*; 4 already were/);
+    expect(stdout).toMatch(/re-sealed 0 secret\(s\) in 0 record\(s\).*; 5 already were/);
     expect(readKeyFile(keyFile).id).toBe(next.id);
     expect(await opensWith(next)).toBe(true);
   });
