@@ -11,6 +11,7 @@ const ZEnvSchema = z.object({
   WEBOPS_SSH_MAX_CHANNELS: z.coerce.number().int().min(1).max(64).default(8),
   WEBOPS_PKG_INSTALL_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(1_800_000),
   WEBOPS_PKG_LOCK_WAIT_S: z.coerce.number().int().min(0).max(3600).default(300),
+  WEBOPS_MONITOR_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WEBOPS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WEBOPS_JOB_LOCK_MS: z.coerce.number().int().min(2000).max(600_000).default(30_000),
   /** A job that fails on the panel's own services (PostgreSQL or Redis away) is tried again after this, doubling. */

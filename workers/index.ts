@@ -1,4 +1,4 @@
-import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { disconnectDb } from "@/lib/db";
 import { failLostDeploymentAction, runDeploymentAction } from "@/lib/deployments/lifecycle-run";
 import { failLostDeployment } from "@/lib/deployments/lost-deployment";
@@ -8,13 +8,13 @@ import { runLoadTest } from "@/lib/load-test/run-load-test";
 import { endLogRowsPool } from "@/lib/logs/writer";
 import { handleMonitorJob } from "@/lib/monitor/handle-job";
 import { closeMonitorQueue, monitorQueue } from "@/lib/monitor/queue";
-import { scheduleHealthSweep } from "@/lib/monitor/sweep";
+import { HEALTH_SWEEP_SCHEDULER, scheduleHealthSweep } from "@/lib/monitor/sweep";
 import { runHostCheck } from "@/lib/operations/run-host-check";
 import { runPrerequisites } from "@/lib/operations/run-prerequisites";
 import { startHeartbeat } from "@/lib/ops/heartbeat";
 import { recordJobDuration } from "@/lib/ops/job-durations";
 import { logEvent } from "@/lib/ops/log";
-import { isJobName, isMonitorJobName, jobSchemas, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
+import { isJobName, isMonitorJobName, jobSchemas, MONITOR_QUEUE, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
 import { SshPool } from "@/lib/ssh";
 import { startWebhookWorker } from "@/lib/webhooks/worker";
@@ -35,6 +35,7 @@ const context: WorkerContext = {
 };
 
 async function processJob(job: Job, token?: string): Promise<void> {
+  // A sweep or probe queued here by an older version (before the monitor had its own queue).
   if (isMonitorJobName(job.name)) return handleMonitorJob(job.name, job.data, context);
   if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
   // A payload that fails validation will never pass: fail it without retrying.
@@ -128,7 +129,24 @@ worker.on("failed", (job, err) => {
       console.error(JSON.stringify({ level: "error", msg: "could not end a lost action", error: e.message })),
     );
 });
-// The health monitor: every worker upserts the same scheduler, so the sweep runs once per interval.
+// The health monitor on its own queue and slots: every worker upserts the same scheduler, so the
+// sweep runs once per interval; the probes it fans out spread over the workers.
+const monitorWorker = new Worker(
+  MONITOR_QUEUE,
+  async (job: Job) => {
+    if (!isMonitorJobName(job.name)) throw new UnrecoverableError(`Unknown monitor job ${job.name}`);
+    return handleMonitorJob(job.name, job.data, context);
+  },
+  { connection: createRedis("blocking"), concurrency: settings.WEBOPS_MONITOR_CONCURRENCY },
+);
+monitorWorker.on("error", (err) => logEvent("error", "monitor worker error", { error: err.message }));
+monitorWorker.on("failed", (job, err) =>
+  logEvent("warn", "monitor job failed", { job: job?.name, error: err.message }),
+);
+// The scheduler that lived on the operations queue before the monitor had its own.
+new Queue(OPERATIONS_QUEUE, { connection: createRedis("producer") })
+  .removeJobScheduler(HEALTH_SWEEP_SCHEDULER)
+  .catch(() => undefined);
 scheduleHealthSweep(monitorQueue(), settings.WEBOPS_HEALTH_INTERVAL_MS).catch((e: Error) =>
   console.error(
     JSON.stringify({ level: "error", msg: "could not schedule the health monitor", error: e.message }),
@@ -145,6 +163,7 @@ async function shutdown(signal: string): Promise<void> {
   await stopHeartbeat();
   metricsRedis.disconnect();
   await worker.close();
+  await monitorWorker.close();
   await webhookWorker.close();
   await closeMonitorQueue();
   await context.ssh.close();

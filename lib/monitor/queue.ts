@@ -1,12 +1,12 @@
 import { Queue } from "bullmq";
-import { OPERATIONS_QUEUE } from "../queue/jobs";
+import { MONITOR_QUEUE } from "../queue/jobs";
 import { createRedis } from "../redis";
 
 let queue: Queue | undefined;
 
-/** The worker's handle on the operations queue, to schedule the sweep and fan out probes. */
+/** The worker's handle on the monitor's queue, to schedule the sweep and fan out probes. */
 export function monitorQueue(): Queue {
-  queue ??= new Queue(OPERATIONS_QUEUE, { connection: createRedis("producer") });
+  queue ??= new Queue(MONITOR_QUEUE, { connection: createRedis("producer") });
   return queue;
 }
 

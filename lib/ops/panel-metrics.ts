@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
 import { db } from "../db";
-import { OPERATIONS_QUEUE } from "../queue/jobs";
+import { MONITOR_QUEUE, OPERATIONS_QUEUE } from "../queue/jobs";
 import { redis } from "../redis";
 import { WEBHOOKS_QUEUE } from "../webhooks/queue";
 import { liveWorkers } from "./heartbeat";
@@ -21,7 +21,7 @@ const STATES = [
 const globalForQueues = globalThis as unknown as { webopsMetricQueues?: Queue[] };
 
 function queues(): Queue[] {
-  globalForQueues.webopsMetricQueues ??= [OPERATIONS_QUEUE, WEBHOOKS_QUEUE].map(
+  globalForQueues.webopsMetricQueues ??= [OPERATIONS_QUEUE, MONITOR_QUEUE, WEBHOOKS_QUEUE].map(
     (name) => new Queue(name, { connection: redis() }),
   );
   return globalForQueues.webopsMetricQueues;

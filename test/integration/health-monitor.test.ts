@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import type { THealthView, TMetricSeries } from "@/lib/monitor/series";
 import { HEALTH_SWEEP_SCHEDULER } from "@/lib/monitor/sweep";
-import { OPERATIONS_QUEUE } from "@/lib/queue/jobs";
+import { MONITOR_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
 import { type FixtureIndex, startFixtureIndex } from "../fixtures/vllm";
 import { startTestHost, type TestHost } from "../hosts";
@@ -45,7 +45,7 @@ beforeAll(async () => {
   const dep = await waitFor(deploymentId, ended, 240_000);
   expect(dep.status, dep.error ?? "").toBe("running");
   dirId = dep.dirId;
-  queue = new Queue(OPERATIONS_QUEUE, { connection: createRedis("producer") });
+  queue = new Queue(MONITOR_QUEUE, { connection: createRedis("producer") });
 }, 300_000);
 
 afterAll(async () => {
