@@ -1,4 +1,5 @@
 import { db } from "../db";
+import { logRowsPool } from "../logs/writer";
 import { SESSION_COOKIE } from "./cookie-name";
 import type { TRole } from "./roles";
 import { roleAllows } from "./roles";
@@ -43,6 +44,35 @@ function bearerToken(headers: Headers): string | undefined {
   return m?.[1];
 }
 
+interface TActorRow {
+  userId: string;
+  email: string;
+  name: string;
+  role: TRole;
+  tokenId: string;
+  tokenRole: string;
+  /** Milliseconds since the token was last used (null: never). */
+  sinceUsedMs: number | null;
+}
+
+/**
+ * A live API token's user: not revoked, not expired, the user not disabled. Prisma stores times as
+ * UTC in columns without a zone, so they are compared with now() in UTC, whatever the server's zone.
+ */
+const TOKEN_ACTOR = `
+  SELECT u.id AS "userId", u.email, u.name, u.role::text AS role,
+         t.id AS "tokenId", t.role::text AS "tokenRole",
+         (EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - t."lastUsedAt")) * 1000)::float8 AS "sinceUsedMs"
+  FROM "ApiToken" t JOIN "User" u ON u.id = t."userId"
+  WHERE t."tokenHash" = $1 AND t."revokedAt" IS NULL AND t."expiresAt" > (now() AT TIME ZONE 'UTC')
+    AND NOT u.disabled`;
+
+/** A live session's user. */
+const SESSION_ACTOR = `
+  SELECT u.id AS "userId", u.email, u.name, u.role::text AS role
+  FROM "Session" s JOIN "User" u ON u.id = s."userId"
+  WHERE s.id = $1 AND s."expiresAt" > (now() AT TIME ZONE 'UTC') AND NOT u.disabled`;
+
 function lower(a: TRole, b: TRole): TRole {
   return roleAllows(a, b) ? b : a;
 }
@@ -52,37 +82,36 @@ function lower(a: TRole, b: TRole): TRole {
  * token or session that is unknown, expired, revoked, or whose user is disabled is nobody.
  */
 export async function authenticate(headers: Headers): Promise<TActor | null> {
+  // One indexed statement per request, straight through `pg`: every request pays for it.
   const bearer = bearerToken(headers);
   if (bearer !== undefined) {
     if (!bearer.startsWith(API_TOKEN_PREFIX)) return null;
-    const token = await db().apiToken.findUnique({
-      where: { tokenHash: tokenHash(bearer) },
-      include: { user: true },
-    });
-    const now = new Date();
-    if (!token || token.revokedAt || token.expiresAt <= now || token.user.disabled) return null;
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_EVERY_MS)
-      await db().apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
+    const { rows } = await logRowsPool().query(TOKEN_ACTOR, [tokenHash(bearer)]);
+    const token = rows[0] as TActorRow | undefined;
+    if (!token) return null;
+    if (token.sinceUsedMs === null || token.sinceUsedMs > LAST_USED_EVERY_MS)
+      await db().apiToken.update({ where: { id: token.tokenId }, data: { lastUsedAt: new Date() } });
     return {
-      userId: token.user.id,
-      email: token.user.email,
-      name: token.user.name,
-      role: lower(token.user.role, token.role),
-      via: `token:${token.id}`,
+      userId: token.userId,
+      email: token.email,
+      name: token.name,
+      role: lower(token.role, token.tokenRole as TRole),
+      via: `token:${token.tokenId}`,
     };
   }
   const cookie = cookieValue(headers.get("cookie"), SESSION_COOKIE);
   if (!cookie?.startsWith(SESSION_TOKEN_PREFIX)) return null;
   const id = tokenHash(cookie);
-  const session = await db().session.findUnique({ where: { id }, include: { user: true } });
-  if (!session || session.expiresAt <= new Date() || session.user.disabled) return null;
+  const { rows } = await logRowsPool().query(SESSION_ACTOR, [id]);
+  const session = rows[0] as TActorRow | undefined;
+  if (!session) return null;
   return {
-    userId: session.user.id,
-    email: session.user.email,
-    name: session.user.name,
-    role: session.user.role,
+    userId: session.userId,
+    email: session.email,
+    name: session.name,
+    role: session.role,
     via: "session",
-    sessionId: session.id,
+    sessionId: id,
   };
 }
 

@@ -227,6 +227,8 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     if (!(await stillOwner())) throw new SupersededRun(operationId);
     await log.close();
     await finishDeployment(dep.id, status, error);
+    // The host is free from here: the next deployment queued for it starts now.
+    await wakeNextDeployment(dep.hostId);
     await transition(db(), operationId, "running", opStatus, {
       error,
       ...(prereq ? { result: { prerequisites: prereq } as unknown as Prisma.InputJsonObject } : {}),
@@ -234,7 +236,6 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     log.status(opStatus, error);
     await log.close();
     await log.expireStream();
-    await wakeNextDeployment(dep.hostId);
     if (status === "running")
       await notifyDeploymentEvent({ type: "deployment.running", deploymentId: dep.id });
     else if (status !== "cancelled")

@@ -56,8 +56,10 @@ export interface TLogRowsPool {
 const globalForPool = globalThis as unknown as { webopsLogRowsPool?: pg.Pool };
 
 /**
- * The process's PostgreSQL pool for log chunks (writes and reads), through `pg` directly, not
- * Prisma: a chunk is one large text parameter. Idle connections never keep a process from exiting.
+ * The process's PostgreSQL pool for log chunks (writes and reads) and the few statements every
+ * request runs (authentication), through `pg` directly, not Prisma: a chunk is one large text
+ * parameter, and a request should not pay Prisma's per-query cost twice. Idle connections never keep
+ * a process from exiting.
  */
 export function logRowsPool(): pg.Pool {
   if (!globalForPool.webopsLogRowsPool) {
