@@ -246,7 +246,7 @@ async function main(): Promise<void> {
         command_latency: `python3 on the host prints "tick <i> <time.time_ns()>" and flushes, every ${gapMs} ms; latency = arrival − printed time (host and bench share this machine's clock)`,
         command_flood: `sh: echo "start <date +%s%N>", then seq prints lines 2..${total} ("line 0000002 ${FLOOD_TEXT}"); throughput = lines / (last line's arrival − start time)`,
         webops:
-          "worker side: a separate Node process (tsx, as the worker runs) doing what a stage does: SshConnection.exec on the host, each line into LogWriter (Redis stream + PostgreSQL), then the final status; viewer: fetch of GET /api/operations/:id/events on the production web app (next start), parsing every event",
+          "worker side: a separate Node process (tsx, as the worker runs) doing what a stage does: SshConnection.exec on the host, each line into LogWriter (Redis stream + PostgreSQL, fenced with a run token as a worker's run is), then the final status; viewer: fetch of GET /api/operations/:id/events on the production web app (next start), parsing every event",
         raw_ssh:
           "ssh -F /dev/null -o BatchMode=yes -o ControlMaster=no, strict host key, same key and command; stdout read and split into lines in Node",
         lines_lost:

@@ -3,9 +3,10 @@
 // test host, each line into a LogWriter for an operation the benchmark created, then the final
 // status as a runner writes it; the channel pauses while the writer's backlog is full, as a
 // stage's does. Driven over IPC (the private key never appears in argv).
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { db, disconnectDb } from "../../lib/db";
-import { endLogRowsPool, LogWriter } from "../../lib/logs/writer";
+import { endLogRowsPool, LogWriter, logRowsPool, runTokenKey } from "../../lib/logs/writer";
 import { createRedis } from "../../lib/redis";
 import { type RemoteCommand, SshConnection, type SshTarget } from "../../lib/ssh";
 
@@ -43,12 +44,21 @@ async function pump(req: TPumpRequest): Promise<TPumpReply> {
   const redis = createRedis("blocking");
   const connection = await SshConnection.open(req.target, { connectTimeoutMs: 10_000 });
   try {
+    // Fenced like a worker's run: the operation's run token in PostgreSQL and Redis, so every
+    // entry goes through the checked XADD and every chunk through the checked INSERT.
+    const runToken = randomUUID();
+    await logRowsPool().query(`UPDATE "Operation" SET "runToken" = $2 WHERE id = $1`, [
+      req.operationId,
+      runToken,
+    ]);
+    await redis.set(runTokenKey(req.operationId), runToken);
     const log = new LogWriter({
       operationId: req.operationId,
       redis,
       db: db(),
       afterSeq: 0,
       streamTtlSeconds: 600,
+      runToken,
     });
     log.status("running");
     let peakBacklog = 0;
