@@ -222,7 +222,23 @@ async function main(): Promise<void> {
     const sumWorkS = [...workByHost.values()].reduce((a, b) => a + b, 0) / 1000;
     const longestHostS = Math.max(...workByHost.values()) / 1000;
 
+    // The API phase on its own: the workers, the test hosts and their 40 fixture servers are stopped
+    // first, so the phase measures the web app and PostgreSQL, not the deployments' leftovers.
+    const { Queue } = await import("bullmq");
+    const { createRedis } = await import("../lib/redis");
+    const redis = createRedis("producer");
+    const queue = new Queue("webops-operations", { connection: redis });
+    const failedJobs = (await queue.getJobCounts("failed")).failed ?? 0;
+    await queue.close();
+    redis.disconnect();
+    await Promise.all(workers.splice(0).map(stopChild));
+    await Promise.all(hosts.splice(0).map((h) => h.stop()));
     console.log(`API: ${API_RPS} requests/s for ${API_SECONDS} s (history list and deployment detail) ...`);
+    // Warm-up, untimed: the first requests of a route load its code into the web app.
+    for (let i = 0; i < 100; i++) {
+      const path = i % 2 === 0 ? "/api/deployments?limit=25" : `/api/deployments/${ids[i % ids.length]}`;
+      await (await fetch(`${system.webUrl}${path}`)).arrayBuffer();
+    }
     const latencies: number[] = [];
     let errors = 0;
     const inFlight: Promise<void>[] = [];
@@ -251,13 +267,6 @@ async function main(): Promise<void> {
     }
     await Promise.all(inFlight);
     const apiSeconds = (performance.now() - apiStart) / 1000;
-    const { Queue } = await import("bullmq");
-    const { createRedis } = await import("../lib/redis");
-    const redis = createRedis("producer");
-    const queue = new Queue("webops-operations", { connection: redis });
-    const failedJobs = (await queue.getJobCounts("failed")).failed ?? 0;
-    await queue.close();
-    redis.disconnect();
 
     const queueP95 = percentile(overheads, 95);
     const apiP99 = percentile(latencies, 99);
@@ -317,7 +326,7 @@ async function main(): Promise<void> {
         deployments:
           "POST /api/deployments for every host in turn (force), each a fixture pip install from the loopback index, start, /health and sanity; queue overhead = a deployment's start (claimed by a worker) minus when it could start (created, or its host's previous deployment finished); baseline: the sum of each host's own deployment time",
         viewers: `${VIEWERS} concurrent GET /api/operations/:id/events of one deployment, opened while it was queued, read to its end event; lost = lines missing or out of order at any viewer`,
-        api: `open loop: one request every ${1000 / API_RPS} ms for ${API_SECONDS} s, alternating GET /api/deployments?limit=25 (every other one filtered by status) and GET /api/deployments/:id; latency from send to the last byte`,
+        api: `after the deployments phase, with the workers and test hosts stopped (the web app, PostgreSQL and Redis alone), after 100 untimed warm-up requests; open loop: one request every ${1000 / API_RPS} ms for ${API_SECONDS} s, alternating GET /api/deployments?limit=25 (every other one filtered by status) and GET /api/deployments/:id; latency from send to the last byte`,
       },
       machine: {
         cpus: cpus().length,
