@@ -287,8 +287,8 @@ async function main() {
     await searchPool.end();
     const { disconnectDb } = await import("../lib/db");
     await disconnectDb();
-    const { endLogRowsPool } = await import("../lib/logs/writer");
-    await endLogRowsPool();
+    const { endPgPool } = await import("../lib/pg-pool");
+    await endPgPool();
     await system.stop();
   }
 }

@@ -292,9 +292,9 @@ async function main(): Promise<void> {
     if (!Object.values(met).every(Boolean)) console.log("\nTARGET MISSED (see above)");
     console.log(`\nwrote ${RESULTS}`);
     const { disconnectDb } = await import("../lib/db");
-    const { endLogRowsPool } = await import("../lib/logs/writer");
+    const { endPgPool } = await import("../lib/pg-pool");
     await disconnectDb();
-    await endLogRowsPool();
+    await endPgPool();
   } finally {
     await files?.remove();
     await host?.stop();

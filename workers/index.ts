@@ -5,7 +5,6 @@ import { failLostDeployment } from "@/lib/deployments/lost-deployment";
 import { runDeployment } from "@/lib/deployments/run-deployment";
 import { env } from "@/lib/env";
 import { runLoadTest } from "@/lib/load-test/run-load-test";
-import { endLogRowsPool } from "@/lib/logs/writer";
 import { handleMonitorJob } from "@/lib/monitor/handle-job";
 import { closeMonitorQueue, monitorQueue } from "@/lib/monitor/queue";
 import { HEALTH_SWEEP_SCHEDULER, scheduleHealthSweep } from "@/lib/monitor/sweep";
@@ -14,6 +13,7 @@ import { runPrerequisites } from "@/lib/operations/run-prerequisites";
 import { startHeartbeat } from "@/lib/ops/heartbeat";
 import { recordJobDuration } from "@/lib/ops/job-durations";
 import { logEvent } from "@/lib/ops/log";
+import { endPgPool } from "@/lib/pg-pool";
 import { isJobName, isMonitorJobName, jobSchemas, MONITOR_QUEUE, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
 import { SshPool } from "@/lib/ssh";
@@ -168,7 +168,7 @@ async function shutdown(signal: string): Promise<void> {
   await closeMonitorQueue();
   await context.ssh.close();
   logRedis.disconnect();
-  await endLogRowsPool();
+  await endPgPool();
   await disconnectDb();
   process.exit(0);
 }

@@ -6,7 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { db, disconnectDb } from "../../lib/db";
-import { endLogRowsPool, LogWriter, logRowsPool, runTokenKey } from "../../lib/logs/writer";
+import { LogWriter, runTokenKey } from "../../lib/logs/writer";
+import { endPgPool, pgPool } from "../../lib/pg-pool";
 import { createRedis } from "../../lib/redis";
 import { type RemoteCommand, SshConnection, type SshTarget } from "../../lib/ssh";
 
@@ -47,10 +48,7 @@ async function pump(req: TPumpRequest): Promise<TPumpReply> {
     // Fenced like a worker's run: the operation's run token in PostgreSQL and Redis, so every
     // entry goes through the checked XADD and every chunk through the checked INSERT.
     const runToken = randomUUID();
-    await logRowsPool().query(`UPDATE "Operation" SET "runToken" = $2 WHERE id = $1`, [
-      req.operationId,
-      runToken,
-    ]);
+    await pgPool().query(`UPDATE "Operation" SET "runToken" = $2 WHERE id = $1`, [req.operationId, runToken]);
     await redis.set(runTokenKey(req.operationId), runToken);
     const log = new LogWriter({
       operationId: req.operationId,
@@ -99,7 +97,7 @@ async function pump(req: TPumpRequest): Promise<TPumpReply> {
   } finally {
     connection.close();
     redis.disconnect();
-    await endLogRowsPool();
+    await endPgPool();
     await disconnectDb();
   }
 }

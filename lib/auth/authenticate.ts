@@ -1,5 +1,5 @@
 import { db } from "../db";
-import { logRowsPool } from "../logs/writer";
+import { pgPool } from "../pg-pool";
 import { SESSION_COOKIE } from "./cookie-name";
 import type { TRole } from "./roles";
 import { roleAllows } from "./roles";
@@ -86,7 +86,7 @@ export async function authenticate(headers: Headers): Promise<TActor | null> {
   const bearer = bearerToken(headers);
   if (bearer !== undefined) {
     if (!bearer.startsWith(API_TOKEN_PREFIX)) return null;
-    const { rows } = await logRowsPool().query(TOKEN_ACTOR, [tokenHash(bearer)]);
+    const { rows } = await pgPool().query(TOKEN_ACTOR, [tokenHash(bearer)]);
     const token = rows[0] as TActorRow | undefined;
     if (!token) return null;
     if (token.sinceUsedMs === null || token.sinceUsedMs > LAST_USED_EVERY_MS)
@@ -102,7 +102,7 @@ export async function authenticate(headers: Headers): Promise<TActor | null> {
   const cookie = cookieValue(headers.get("cookie"), SESSION_COOKIE);
   if (!cookie?.startsWith(SESSION_TOKEN_PREFIX)) return null;
   const id = tokenHash(cookie);
-  const { rows } = await logRowsPool().query(SESSION_ACTOR, [id]);
+  const { rows } = await pgPool().query(SESSION_ACTOR, [id]);
   const session = rows[0] as TActorRow | undefined;
   if (!session) return null;
   return {

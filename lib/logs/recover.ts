@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
+import { pgPool } from "../pg-pool";
 import { decodeLogEntry, logStreamKey, splitLineJson } from "./line";
-import { logRowsPool, storeLogChunk, type TLogRowsPool } from "./writer";
+import { storeLogChunk, type TLogRowsPool } from "./writer";
 
 /**
  * Lines a worker published to Redis but did not live to write to PostgreSQL (it was killed between
@@ -11,7 +12,7 @@ export async function recoverUnpersistedLines(
   redis: Redis,
   operationId: string,
   persisted: number,
-  pool: TLogRowsPool = logRowsPool(),
+  pool: TLogRowsPool = pgPool(),
   runToken?: string,
 ): Promise<number> {
   const entries = await redis.xrange(logStreamKey(operationId), `${persisted + 1}-0`, "+");

@@ -1,6 +1,6 @@
 import type pg from "pg";
+import { pgPool } from "../pg-pool";
 import { parseLineJson } from "./line";
-import { logRowsPool } from "./writer";
 
 /** Search terms shorter than this would match nearly every log; longer ones are refused. */
 export const LOG_SEARCH_MIN = 2;
@@ -64,10 +64,7 @@ async function withIndexScan<T>(pool: pg.Pool, run: (client: pg.PoolClient) => P
  * Ids of the deployments whose logs (the pipeline's and every stop, start, restart and undeploy)
  * hold `term` in a line's text: one pass over the stored chunks.
  */
-export async function deploymentsWithLogMatch(
-  term: string,
-  pool: pg.Pool = logRowsPool(),
-): Promise<string[]> {
+export async function deploymentsWithLogMatch(term: string, pool: pg.Pool = pgPool()): Promise<string[]> {
   const { like, regex } = chunkPatterns(term);
   const { rows } = await withIndexScan(pool, (client) =>
     client.query(
@@ -82,7 +79,7 @@ export async function deploymentsWithLogMatch(
 }
 
 /** Ids of the operations (of any kind) whose log holds `term` in a line's text. */
-export async function operationsWithLogMatch(term: string, pool: pg.Pool = logRowsPool()): Promise<string[]> {
+export async function operationsWithLogMatch(term: string, pool: pg.Pool = pgPool()): Promise<string[]> {
   const { like, regex } = chunkPatterns(term);
   const { rows } = await withIndexScan(pool, (client) => client.query(MATCHING_OPERATIONS, [like, regex]));
   return (rows as { operationId: string }[]).map((r) => r.operationId);
@@ -103,7 +100,7 @@ export function snippet(text: string, term: string): string {
 export async function firstLogMatches(
   operationIds: readonly string[],
   term: string,
-  pool: pg.Pool = logRowsPool(),
+  pool: pg.Pool = pgPool(),
 ): Promise<Map<string, TLogMatch>> {
   const found = new Map<string, TLogMatch>();
   if (operationIds.length === 0) return found;

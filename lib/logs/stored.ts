@@ -1,5 +1,6 @@
+import { pgPool } from "../pg-pool";
 import { parseLineJson, splitLineJson, type TLogLine } from "./line";
-import { logRowsPool, type TLogRowsPool } from "./writer";
+import type { TLogRowsPool } from "./writer";
 
 /** Consecutive stored lines `first .. first + count - 1` as their body (`joinLineJson`), as stored. */
 export interface TStoredRun {
@@ -48,7 +49,7 @@ export async function readStoredRuns(
   operationId: string,
   afterSeq: number,
   limit: number,
-  pool: TLogRowsPool = logRowsPool(),
+  pool: TLogRowsPool = pgPool(),
 ): Promise<TStoredRun[]> {
   const chunks = await chunksAfter(pool, operationId, afterSeq, limit);
   return chunks.map((c) => cut(c, afterSeq, afterSeq + limit)).filter((r) => r.count > 0);

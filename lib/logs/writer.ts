@@ -1,7 +1,6 @@
 import type { Redis } from "ioredis";
-import pg from "pg";
-import { databaseUrl } from "../env";
 import type { PrismaClient } from "../generated/prisma/client";
+import { pgPool } from "../pg-pool";
 import {
   joinLineJson,
   lineEntryId,
@@ -51,30 +50,6 @@ function fenced(redis: Redis): TFencedRedis {
 /** What the writer needs of a `pg.Pool`: one parameterised statement at a time. */
 export interface TLogRowsPool {
   query(text: string, values: unknown[]): Promise<{ rowCount: number | null; rows: unknown[] }>;
-}
-
-const globalForPool = globalThis as unknown as { webopsLogRowsPool?: pg.Pool };
-
-/**
- * The process's PostgreSQL pool for log chunks (writes and reads) and the few statements every
- * request runs (authentication), through `pg` directly, not Prisma: a chunk is one large text
- * parameter, and a request should not pay Prisma's per-query cost twice. Idle connections never keep
- * a process from exiting.
- */
-export function logRowsPool(): pg.Pool {
-  if (!globalForPool.webopsLogRowsPool) {
-    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4, allowExitOnIdle: true });
-    // An idle connection that breaks (PostgreSQL restarted) is dropped; the next INSERT reconnects.
-    pool.on("error", () => {});
-    globalForPool.webopsLogRowsPool = pool;
-  }
-  return globalForPool.webopsLogRowsPool;
-}
-
-export async function endLogRowsPool(): Promise<void> {
-  const pool = globalForPool.webopsLogRowsPool;
-  globalForPool.webopsLogRowsPool = undefined;
-  await pool?.end();
 }
 
 /**
@@ -142,7 +117,7 @@ interface LogWriterOptions {
   redis: Redis;
   /** Kept for callers; log rows go through `pool`. */
   db: PrismaClient;
-  /** Where log rows are inserted (default: `logRowsPool()`, from DATABASE_URL). */
+  /** Where log rows are inserted (default: `pgPool()`, from DATABASE_URL). */
   pool?: TLogRowsPool;
   /** Last line already written (0 for a new operation); the writer continues after it. */
   afterSeq: number;
@@ -411,7 +386,7 @@ export class LogWriter {
   async expireStream(): Promise<void> {
     await this.opts.redis.expire(this.key, this.opts.streamTtlSeconds);
     await this.opts.redis.expire(runTokenKey(this.opts.operationId), this.opts.streamTtlSeconds);
-    await markLogSearchable(this.opts.pool ?? logRowsPool(), this.opts.operationId).catch(() => undefined);
+    await markLogSearchable(this.opts.pool ?? pgPool(), this.opts.operationId).catch(() => undefined);
   }
 
   private get maxBacklog(): number {
@@ -559,7 +534,7 @@ export class LogWriter {
       texts.push(part.text);
     }
     await storeLogChunk(
-      this.opts.pool ?? logRowsPool(),
+      this.opts.pool ?? pgPool(),
       operationId,
       first,
       next - first,

@@ -4,7 +4,8 @@ import { db, disconnectDb } from "@/lib/db";
 import { DEPLOYMENT_STATUSES } from "@/lib/deployments/history";
 import type { TDeploymentStatus } from "@/lib/deployments/view";
 import type { TLogLine } from "@/lib/logs/line";
-import { logRowsPool, markLogSearchable } from "@/lib/logs/writer";
+import { markLogSearchable } from "@/lib/logs/writer";
+import { pgPool } from "@/lib/pg-pool";
 import { testUrl } from "../setup/system-config";
 import { storeLines } from "../support/logs";
 
@@ -163,8 +164,8 @@ async function seedLogs() {
   // Finished logs join the trigram index when their operation ends; leave every other one out, so
   // the search is checked on chunks in the index and on chunks not yet in it.
   const finished = seeds.filter((_s, i) => i % 2 === 0).map((s) => `op${s.id}`);
-  for (const op of finished) await markLogSearchable(logRowsPool(), op);
-  const counts = await logRowsPool().query(
+  for (const op of finished) await markLogSearchable(pgPool(), op);
+  const counts = await pgPool().query(
     `SELECT searchable, count(*)::int AS n FROM "LogChunk" WHERE "operationId" = ANY($1::text[]) GROUP BY searchable`,
     [seeds.map((s) => `op${s.id}`)],
   );

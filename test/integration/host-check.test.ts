@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db";
-import { logRowsPool } from "@/lib/logs/writer";
+import { pgPool } from "@/lib/pg-pool";
 import { generateEd25519KeyPair } from "@/lib/ssh/keygen";
 import { startTestHost, type TestHost } from "../hosts";
 import { storedLines } from "../support/logs";
@@ -49,7 +49,7 @@ describe("host check through the worker", () => {
     expect(stored.map((l) => l.text)).toEqual(texts);
     expect(operation.lineCount).toBe(texts.length);
     // The finished log's chunks are in the log search's index.
-    const chunks = await logRowsPool().query(`SELECT searchable FROM "LogChunk" WHERE "operationId" = $1`, [
+    const chunks = await pgPool().query(`SELECT searchable FROM "LogChunk" WHERE "operationId" = $1`, [
       operation.id,
     ]);
     expect(chunks.rows.length).toBeGreaterThan(0);

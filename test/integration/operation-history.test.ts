@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { endLogRowsPool, logRowsPool, markLogSearchable } from "@/lib/logs/writer";
+import { markLogSearchable } from "@/lib/logs/writer";
 import type { TOperationRow } from "@/lib/operations/history";
+import { endPgPool, pgPool } from "@/lib/pg-pool";
 import { testUrl } from "../setup/system-config";
 import { storeLines } from "../support/logs";
 
@@ -68,12 +69,12 @@ beforeAll(async () => {
       at: "2002-03-01T00:00:00.000Z",
     }));
     await storeLines(id, lines);
-    if (k === 0) await markLogSearchable(logRowsPool(), id);
+    if (k === 0) await markLogSearchable(pgPool(), id);
   }
 }, 60_000);
 
 afterAll(async () => {
-  await endLogRowsPool();
+  await endPgPool();
   await disconnectDb();
 });
 

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { decodeLogEntry, logStreamKey } from "@/lib/logs/line";
-import { endLogRowsPool } from "@/lib/logs/writer";
 import { ownsOperation, startOperationRun } from "@/lib/operations/runner";
+import { endPgPool } from "@/lib/pg-pool";
 import { createRedis } from "@/lib/redis";
 import { storedLines } from "../support/logs";
 
@@ -14,7 +14,7 @@ const redis = createRedis("blocking");
 
 afterAll(async () => {
   redis.disconnect();
-  await endLogRowsPool();
+  await endPgPool();
   await disconnectDb();
 });
 

@@ -1,7 +1,8 @@
 import type { TLogLine } from "@/lib/logs/line";
 import { joinLineJson, lineJson } from "@/lib/logs/line";
 import { readStoredLines } from "@/lib/logs/stored";
-import { logRowsPool, storeLogChunk } from "@/lib/logs/writer";
+import { storeLogChunk } from "@/lib/logs/writer";
+import { pgPool } from "@/lib/pg-pool";
 
 /** Every stored line of an operation, in seq order (parsed from its chunks). */
 export function storedLines(operationId: string): Promise<TLogLine[]> {
@@ -15,6 +16,6 @@ export function storedLines(operationId: string): Promise<TLogLine[]> {
 export async function storeLines(operationId: string, lines: readonly TLogLine[], chunkSize = 5000) {
   for (let from = 0; from < lines.length; from += chunkSize) {
     const part = lines.slice(from, from + chunkSize);
-    await storeLogChunk(logRowsPool(), operationId, from + 1, part.length, joinLineJson(part.map(lineJson)));
+    await storeLogChunk(pgPool(), operationId, from + 1, part.length, joinLineJson(part.map(lineJson)));
   }
 }

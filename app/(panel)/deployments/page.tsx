@@ -3,6 +3,7 @@ import { DeploymentStatusBadge } from "@/components/deployments/deployment-statu
 import { durationBetween, formatDuration } from "@/components/deployments/durations";
 import { buttonClass } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
+import { KeysetPager, pageHref } from "@/components/ui/keyset-pager";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePageActor } from "@/lib/auth/page";
 import { roleAllows } from "@/lib/auth/roles";
@@ -23,15 +24,6 @@ type TSearchParams = Record<string, string | string[] | undefined>;
 const FILTERS = ["status", "host", "model", "user", "from", "to", "q"] as const;
 
 /** The same filters with another cursor (or none): the "Older" and "Newest" links. */
-function pageHref(params: TSearchParams, cursor: string | null): string {
-  const next = new URLSearchParams();
-  for (const name of FILTERS)
-    for (const value of [params[name] ?? []].flat()) if (value !== "") next.append(name, value);
-  if (cursor) next.set("cursor", cursor);
-  const qs = next.toString();
-  return qs ? `/deployments?${qs}` : "/deployments";
-}
-
 function readQuery(params: TSearchParams): { query: THistoryQuery | null; problem: string | null } {
   try {
     return { query: parseHistoryParams(params), problem: null };
@@ -235,24 +227,10 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
           Tick two deployments to compare their configurations.
         </form>
       )}
-      {(query?.cursor || page.nextCursor) && (
-        <nav className="flex justify-end gap-4 text-sm" aria-label="Pages">
-          {query?.cursor && (
-            <Link href={pageHref(params, null)} className="text-sky-700 hover:underline">
-              Newest
-            </Link>
-          )}
-          {page.nextCursor && (
-            <Link
-              href={pageHref(params, page.nextCursor)}
-              className="text-sky-700 hover:underline"
-              rel="next"
-            >
-              Older
-            </Link>
-          )}
-        </nav>
-      )}
+      <KeysetPager
+        newest={query?.cursor ? pageHref("/deployments", FILTERS, params, null) : null}
+        older={page.nextCursor ? pageHref("/deployments", FILTERS, params, page.nextCursor) : null}
+      />
     </div>
   );
 }

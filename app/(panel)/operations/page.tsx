@@ -2,6 +2,7 @@ import Link from "next/link";
 import { durationBetween, formatDuration } from "@/components/deployments/durations";
 import { buttonClass } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
+import { KeysetPager, pageHref } from "@/components/ui/keyset-pager";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { requirePageActor } from "@/lib/auth/page";
@@ -22,15 +23,6 @@ export const dynamic = "force-dynamic";
 
 const FILTERS = ["kind", "status", "host", "user", "from", "to", "q"] as const;
 type TSearchParams = Partial<Record<(typeof FILTERS)[number] | "cursor" | "limit", string | string[]>>;
-
-function pageHref(params: TSearchParams, cursor: string | null): string {
-  const next = new URLSearchParams();
-  for (const name of FILTERS)
-    for (const value of [params[name] ?? []].flat()) if (value !== "") next.append(name, value);
-  if (cursor) next.set("cursor", cursor);
-  const qs = next.toString();
-  return qs ? `/operations?${qs}` : "/operations";
-}
 
 /** Where an operation is best read: its deployment's page, or its own. */
 function hrefOf(op: TOperationRow): string {
@@ -208,24 +200,10 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
           </table>
         )
       )}
-      {(query?.cursor || page.nextCursor) && (
-        <nav className="flex justify-end gap-4 text-sm" aria-label="Pages">
-          {query?.cursor && (
-            <Link href={pageHref(params, null)} className="text-sky-700 hover:underline">
-              Newest
-            </Link>
-          )}
-          {page.nextCursor && (
-            <Link
-              href={pageHref(params, page.nextCursor)}
-              className="text-sky-700 hover:underline"
-              rel="next"
-            >
-              Older
-            </Link>
-          )}
-        </nav>
-      )}
+      <KeysetPager
+        newest={query?.cursor ? pageHref("/operations", FILTERS, params, null) : null}
+        older={page.nextCursor ? pageHref("/operations", FILTERS, params, page.nextCursor) : null}
+      />
     </div>
   );
 }

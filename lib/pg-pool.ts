@@ -1,0 +1,25 @@
+import pg from "pg";
+import { databaseUrl } from "./env";
+
+const globalForPool = globalThis as unknown as { webopsPgPool?: pg.Pool };
+
+/**
+ * The process's PostgreSQL pool for what goes through `pg` directly, not Prisma: log chunks (one
+ * large text parameter each), the log search, and the one statement every request runs to
+ * authenticate. Idle connections never keep a process from exiting.
+ */
+export function pgPool(): pg.Pool {
+  if (!globalForPool.webopsPgPool) {
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4, allowExitOnIdle: true });
+    // An idle connection that breaks (PostgreSQL restarted) is dropped; the next INSERT reconnects.
+    pool.on("error", () => {});
+    globalForPool.webopsPgPool = pool;
+  }
+  return globalForPool.webopsPgPool;
+}
+
+export async function endPgPool(): Promise<void> {
+  const pool = globalForPool.webopsPgPool;
+  globalForPool.webopsPgPool = undefined;
+  await pool?.end();
+}
