@@ -144,9 +144,17 @@ monitorWorker.on("failed", (job, err) =>
   logEvent("warn", "monitor job failed", { job: job?.name, error: err.message }),
 );
 // The scheduler that lived on the operations queue before the monitor had its own.
-new Queue(OPERATIONS_QUEUE, { connection: createRedis("producer") })
+const legacyRedis = createRedis("producer");
+const legacy = new Queue(OPERATIONS_QUEUE, { connection: legacyRedis });
+legacy
   .removeJobScheduler(HEALTH_SWEEP_SCHEDULER)
-  .catch(() => undefined);
+  .catch(() => undefined)
+  .finally(() =>
+    legacy.close().then(
+      () => legacyRedis.disconnect(),
+      () => legacyRedis.disconnect(),
+    ),
+  );
 scheduleHealthSweep(monitorQueue(), settings.WEBOPS_HEALTH_INTERVAL_MS).catch((e: Error) =>
   console.error(
     JSON.stringify({ level: "error", msg: "could not schedule the health monitor", error: e.message }),
