@@ -82,7 +82,7 @@ export function parseLineJson(body: string): TLogLine[] {
 }
 
 /** Fields of a batch entry: its first line number and its lines as a body (`joinLineJson`). */
-export function linesEntryFields(first: number, body: string): string[] {
+export function linesEntryFields<B extends string | Buffer>(first: number, body: B): (string | B)[] {
   return ["type", "lines", "first", String(first), "lines", body];
 }
 

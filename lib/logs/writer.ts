@@ -37,7 +37,12 @@ end
 return redis.call('XADD', KEYS[2], unpack(ARGV, 2))`;
 
 type TFencedRedis = Redis & {
-  webopsFencedXadd(runKey: string, stream: string, token: string, ...idAndFields: string[]): Promise<string>;
+  webopsFencedXadd(
+    runKey: string,
+    stream: string,
+    token: string,
+    ...idAndFields: (string | Buffer)[]
+  ): Promise<string>;
 };
 
 function fenced(redis: Redis): TFencedRedis {
@@ -75,19 +80,19 @@ const INSERT_CHUNK = `
     RETURNING id
   )
   INSERT INTO "LogChunk" ("operationId", "firstSeq", "lastSeq", "lines")
-  SELECT id, $2, $3, $4 FROM advanced`;
+  SELECT id, $2, $3, $4::text FROM advanced`;
 
 /** After a refused chunk: how far the stored log goes, and whether this very chunk is in it. */
 const STORED_STATE = `
   SELECT o."lineCount", o."runToken", EXISTS (
     SELECT 1 FROM "LogChunk" c
-    WHERE c."operationId" = $1 AND c."lastSeq" = $3 AND c."firstSeq" = $2 AND c.lines = $4
+    WHERE c."operationId" = $1 AND c."lastSeq" = $3 AND c."firstSeq" = $2 AND c.lines = $4::text
   ) AS "same"
   FROM "Operation" o WHERE o.id = $1`;
 
 /**
- * Stores lines `first..first + count - 1` (a body: each `lineJson`, joined by commas) as one chunk after the
- * lines already stored. The same chunk stored before (a retried statement whose first try did
+ * Stores lines `first..first + count - 1` (a body: each `lineJson`, joined by commas; as text, or as
+ * its UTF-8 bytes, which `pg` sends as they are) as one chunk after the lines already stored. The same chunk stored before (a retried statement whose first try did
  * commit) is fine; a chunk that would leave a gap or overlap other stored lines throws.
  */
 export async function storeLogChunk(
@@ -95,7 +100,7 @@ export async function storeLogChunk(
   operationId: string,
   first: number,
   count: number,
-  lines: string,
+  lines: string | Buffer,
   runToken: string | null = null,
 ): Promise<void> {
   const last = first + count - 1;
@@ -175,12 +180,13 @@ export function maskLines(texts: readonly string[], secrets: readonly string[]):
 
 /**
  * A batch of lines as published: the JSON of each joined by commas, exactly the stream entry's
- * `lines` field.
+ * `lines` field, as UTF-8 bytes. Encoded once, the same bytes go to Redis and to PostgreSQL, and
+ * they are held outside V8's heap: a flood of output does not grow the heap by its size.
  */
 interface Part {
   first: number;
   count: number;
-  text: string;
+  bytes: Buffer;
 }
 
 /** Lines not yet written to PostgreSQL, from seq `first`, as the parts they were published in. */
@@ -189,25 +195,25 @@ class PendingRows {
   length = 0;
   private parts: Part[] = [];
 
-  push(first: number, text: string, count: number): void {
+  push(first: number, bytes: Buffer, count: number): void {
     if (this.length === 0) this.first = first;
-    this.parts.push({ first, count, text });
+    this.parts.push({ first, count, bytes });
     this.length += count;
   }
 
   /**
-   * Removes whole parts, about `n` lines and `chars` characters (never more unless one part is
-   * bigger on its own).
+   * Removes whole parts, about `n` lines and `size` bytes (never more unless one part is bigger on
+   * its own).
    */
-  take(n: number, chars: number): Part[] {
+  take(n: number, maxBytes: number): Part[] {
     let k = 0;
     let lines = 0;
     let size = 0;
     while (k < this.parts.length) {
       const part = this.parts[k] as Part;
-      if (k > 0 && (lines + part.count > n || size + part.text.length > chars)) break;
+      if (k > 0 && (lines + part.count > n || size + part.bytes.length > maxBytes)) break;
       lines += part.count;
-      size += part.text.length;
+      size += part.bytes.length;
       k += 1;
     }
     const batch = this.parts.splice(0, k);
@@ -427,13 +433,13 @@ export class LogWriter {
         ...(stage !== null ? { stage } : {}),
       });
     }
-    const text = joinLineJson(json);
-    this.rows.push(first, text, count);
-    this.xadd(lineEntryId(this.seq), linesEntryFields(first, text), count);
+    const bytes = Buffer.from(joinLineJson(json));
+    this.rows.push(first, bytes, count);
+    this.xadd(lineEntryId(this.seq), linesEntryFields(first, bytes), count);
     this.scheduleFlush();
   }
 
-  private xadd(id: string, fields: string[], lines: number): void {
+  private xadd(id: string, fields: (string | Buffer)[], lines: number): void {
     this.publishingLines += lines;
     const token = this.opts.runToken;
     const sent = token
@@ -499,7 +505,7 @@ export class LogWriter {
     this.writing = true;
     try {
       while (this.rows.length > 0) {
-        const batch = this.rows.take(this.opts.flushBatchSize ?? 20_000, MAX_CHUNK_CHARS);
+        const batch = this.rows.take(this.opts.flushBatchSize ?? 20_000, MAX_CHUNK_BYTES);
         this.rowsWriting = batch.reduce((sum, p) => sum + p.count, 0);
         try {
           await this.insert(batch);
@@ -524,28 +530,31 @@ export class LogWriter {
   private async insert(batch: Part[]): Promise<void> {
     const { operationId } = this.opts;
     const first = (batch[0] as Part).first;
-    const texts: string[] = [];
+    const bodies: Buffer[] = [];
     let next = first;
     for (const part of batch) {
       // PendingRows hands out whole parts in order; a gap would misnumber every line after it.
       if (part.first !== next)
         throw new Error(`Log lines of operation ${operationId} out of order at ${next}`);
       next += part.count;
-      texts.push(part.text);
+      if (bodies.length > 0) bodies.push(COMMA);
+      bodies.push(part.bytes);
     }
     await storeLogChunk(
       this.opts.pool ?? pgPool(),
       operationId,
       first,
       next - first,
-      texts.length === 1 ? (texts[0] as string) : texts.join(","),
+      bodies.length === 1 ? (bodies[0] as Buffer) : Buffer.concat(bodies),
       this.opts.runToken ?? null,
     );
   }
 }
 
-/** A chunk holds at most about this many characters (bigger single bursts stay whole). */
-const MAX_CHUNK_CHARS = 4_000_000;
+/** A chunk holds at most about this many bytes (bigger single bursts stay whole). */
+const MAX_CHUNK_BYTES = 4_000_000;
+
+const COMMA = Buffer.from(",");
 
 /** Cut to MAX_LINE_LENGTH, and without NUL characters, which PostgreSQL text cannot hold. */
 function storable(text: string): string {

@@ -65,13 +65,17 @@ function fakeDb(opts: { insertDelayMs?: number } = {}) {
         state.failNext -= 1;
         throw new Error("connection terminated unexpectedly");
       }
+      // A Buffer parameter reaches a text column as its UTF-8 text, as PostgreSQL reads it.
+      const text = (v: unknown) => (Buffer.isBuffer(v) ? v.toString("utf8") : (v as string));
       if (sql.includes('SELECT o."lineCount"')) {
-        const [, first, last, lines] = values as [string, number, number, string];
+        const [, first, last] = values as [string, number, number];
+        const lines = text(values[3]);
         const same = chunks.some((c) => c.first === first && c.last === last && c.lines === lines);
         return { rowCount: 1, rows: [{ lineCount: state.lineCount, same }] };
       }
       expect(sql).toContain('"lineCount" = $2::int - 1');
-      const [, first, last, lines] = values as [string, number, number, string];
+      const [, first, last] = values as [string, number, number];
+      const lines = text(values[3]);
       state.inserts += 1;
       if (state.lineCount !== first - 1) return { rowCount: 0, rows: [] };
       chunks.push({ first, last, lines });
