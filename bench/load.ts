@@ -11,6 +11,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { env } from "../lib/env";
 import { type FixtureIndex, startFixtureIndex } from "../test/fixtures/vllm";
 import { startTestHost, type TestHost } from "../test/hosts";
 import { fixturePipSpec, freePort, putModelOnHost } from "../test/support/deployments";
@@ -74,7 +75,6 @@ function startWorker(system: TBenchSystem, n: number): ChildProcess {
       REDIS_URL: system.redisUrl,
       WEBOPS_SECRET_KEY: "",
       WEBOPS_SECRET_KEY_FILE: resolve(system.dataDir, "secret.key"),
-      WEBOPS_WORKER_CONCURRENCY: "4",
       WEBOPS_PROCESS_ROLE: `worker-${n}`,
       NODE_ENV: "production",
     },
@@ -298,7 +298,7 @@ async function main(): Promise<void> {
           count: rows.length,
           hosts: HOSTS,
           workers: 2,
-          worker_concurrency: 4,
+          worker_concurrency: env().WEBOPS_WORKER_CONCURRENCY,
           not_running: failedDeployments,
           failed_bullmq_jobs: failedJobs,
           wall_s: round1(wallS),

@@ -12,12 +12,14 @@ const ZEnvSchema = z.object({
   WEBOPS_PKG_INSTALL_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(1_800_000),
   WEBOPS_PKG_LOCK_WAIT_S: z.coerce.number().int().min(0).max(3600).default(300),
   WEBOPS_MONITOR_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
-  WEBOPS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Jobs are mostly waiting on SSH: enough slots that a freed host's next deployment never waits for one. */
+  WEBOPS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   WEBOPS_JOB_LOCK_MS: z.coerce.number().int().min(2000).max(600_000).default(30_000),
   /** A job that fails on the panel's own services (PostgreSQL or Redis away) is tried again after this, doubling. */
   WEBOPS_JOB_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   WEBOPS_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
-  WEBOPS_HOST_QUEUE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** A fallback: a host that frees wakes its next deployment at once. */
+  WEBOPS_HOST_QUEUE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   WEBOPS_LOG_STREAM_TTL_S: z.coerce.number().int().min(60).default(86_400),
   WEBOPS_HEALTH_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
   WEBOPS_METRICS_RETENTION_HOURS: z.coerce.number().min(1).max(8784).default(168), // at most 366 days

@@ -3,6 +3,7 @@ import { disconnectDb } from "@/lib/db";
 import { failLostDeploymentAction, runDeploymentAction } from "@/lib/deployments/lifecycle-run";
 import { failLostDeployment } from "@/lib/deployments/lost-deployment";
 import { runDeployment } from "@/lib/deployments/run-deployment";
+import { lookAgainIfHostFreed } from "@/lib/deployments/wake-next";
 import { env } from "@/lib/env";
 import { runLoadTest } from "@/lib/load-test/run-load-test";
 import { handleMonitorJob } from "@/lib/monitor/handle-job";
@@ -51,6 +52,7 @@ async function processJob(job: Job, token?: string): Promise<void> {
       // One deployment at a time per host: a job whose host is busy waits in line and looks again soon.
       if ((await runDeployment(parsed.data.operationId, context)) === "wait-for-host") {
         await job.moveToDelayed(Date.now() + settings.WEBOPS_HOST_QUEUE_POLL_MS, token);
+        await lookAgainIfHostFreed(parsed.data.operationId);
         throw new DelayedError();
       }
       return;

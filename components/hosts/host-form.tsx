@@ -18,6 +18,7 @@ export interface THostFormDefaults extends TStoredCredentials {
   username: string;
   labels: string[];
   deployPath: string;
+  deployConcurrency: number;
   jumpHostId: string | null;
   pinnedHostKey: string | null;
 }
@@ -37,6 +38,7 @@ const FORM_FIELDS = [
   "username",
   "labels",
   "deployPath",
+  "deployConcurrency",
   "jumpHostId",
   "expectedHostKey",
 ];
@@ -117,6 +119,8 @@ export function HostForm({ host, jumpHosts }: { host?: THostFormDefaults; jumpHo
     address: "Host name or IP address",
     labels: "Separated by commas or spaces, e.g. a100, prod",
     deployPath: "Where WebOps keeps models, environments and services",
+    deployConcurrency:
+      "How many deployments may run here at once; the others wait in line. 1 (one at a time) unless the host has the GPUs, memory and ports for more",
     jumpHostId: "Reach this host through another one (a bastion)",
     expectedHostKey: host?.pinnedHostKey
       ? `Pinned now: ${host.pinnedHostKey}. Leave empty to keep it; paste another to replace it.`
@@ -170,6 +174,21 @@ export function HostForm({ host, jumpHosts }: { host?: THostFormDefaults; jumpHo
             {...input("deployPath", hints.deployPath)}
             defaultValue={host?.deployPath ?? "~/webops"}
             className={`${inputClass} font-mono`}
+          />
+        </Field>
+        <Field
+          label="Deployments at once"
+          name="deployConcurrency"
+          error={errors.deployConcurrency}
+          hint={hints.deployConcurrency}
+        >
+          <input
+            {...input("deployConcurrency", hints.deployConcurrency)}
+            type="number"
+            min={1}
+            max={16}
+            inputMode="numeric"
+            defaultValue={host?.deployConcurrency ?? 1}
           />
         </Field>
         <Field label="Jump host" name="jumpHostId" error={errors.jumpHostId} hint={hints.jumpHostId}>

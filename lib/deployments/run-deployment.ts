@@ -23,6 +23,7 @@ import { Cancelled, type TCancelWatch, watchForCancel } from "./cancel-watch";
 import { deploymentSteps, stopCommand } from "./commands";
 import { failureCause } from "./failure-causes";
 import { fitCheck } from "./fit";
+import { claimHost } from "./host-slots";
 import {
   clearMarkerCommand,
   inStageGroup,
@@ -65,29 +66,6 @@ const PROBE_INTERVAL_MS = 2000;
 
 type TDeploymentRow = Prisma.DeploymentGetPayload<{ include: { stages: true } }>;
 
-/**
- * Takes the host for this deployment when it is next in line: the oldest queued deployment of a host
- * with nothing deploying there. The partial unique index makes a second claimant fail.
- */
-async function claimHost(dep: TDeploymentRow): Promise<boolean> {
-  try {
-    const claimed = await db().$executeRaw`
-      UPDATE "Deployment" SET status = 'deploying', "startedAt" = COALESCE("startedAt", now()), "finishedAt" = NULL
-      WHERE id = ${dep.id} AND status = 'queued' AND NOT EXISTS (
-        SELECT 1 FROM "Deployment" o
-        WHERE o."hostId" = ${dep.hostId} AND o.status = 'queued' AND o.id <> ${dep.id}
-          AND (o."createdAt" < ${dep.createdAt} OR (o."createdAt" = ${dep.createdAt} AND o.id < ${dep.id}))
-      ) AND NOT EXISTS (
-        SELECT 1 FROM "DeploymentAction" a WHERE a."hostId" = ${dep.hostId} AND a.active
-      )`;
-    return claimed === 1;
-  } catch (err) {
-    // Another deployment of this host became `deploying` first.
-    if (/Deployment_one_deploying_per_host|23505|unique/i.test((err as Error).message)) return false;
-    throw err;
-  }
-}
-
 function profileFor(spec: TDeploymentSpec, facts: HostFacts): TPrereqProfileId {
   if (spec.install.method === "container") return "container";
   if (spec.install.method === "source") return "cpu-source";
@@ -119,15 +97,16 @@ async function setStage(
  * deployment goes on from the stage that failed; a cancelled one stops the remote process group.
  */
 export async function runDeployment(operationId: string, ctx: TContext): Promise<TDeployJobOutcome> {
+  // Claimed first, read after: a deployment's start costs one statement, and so does each look of
+  // one waiting for its host. One already deploying is a run resumed by another worker.
+  if (!(await claimHost(operationId))) {
+    const now = await db().deployment.findUnique({ where: { operationId }, select: { status: true } });
+    if (now?.status === "queued") return "wait-for-host";
+    if (now?.status !== "deploying") return "done";
+  }
   const found = await db().deployment.findUnique({ where: { operationId }, include: { stages: true } });
-  if (!found) return "done";
-  const dep = found;
-  if (dep.status === "queued") {
-    if (!(await claimHost(dep))) {
-      const now = await db().deployment.findUnique({ where: { id: dep.id }, select: { status: true } });
-      return now?.status === "queued" ? "wait-for-host" : "done";
-    }
-  } else if (dep.status !== "deploying") return "done";
+  if (found?.status !== "deploying") return "done";
+  const dep: TDeploymentRow = found;
 
   const started = await startOperationRun(operationId, ctx.redis);
   if (!started) {

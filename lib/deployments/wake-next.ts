@@ -1,5 +1,6 @@
 import { db } from "../db";
 import { promoteDelayed } from "../queue/enqueue";
+import { hostHasRoom } from "./host-slots";
 
 /**
  * A host became free (a deployment or an action on it ended): the oldest deployment queued for it
@@ -16,5 +17,20 @@ export async function wakeNextDeployment(hostId: string): Promise<void> {
     if (next) await promoteDelayed(next.operationId);
   } catch {
     // The next look of the waiting job picks it up.
+  }
+}
+
+/**
+ * A deployment whose host was busy has just been put back to wait: if the host freed meanwhile
+ * (between its look and now, when the wake-up found it not yet waiting and did nothing), it looks
+ * again at once rather than after a whole polling interval. Either the wake-up sees it waiting or
+ * this sees the host free, so no deployment sleeps through its host's release.
+ */
+export async function lookAgainIfHostFreed(operationId: string): Promise<void> {
+  try {
+    const dep = await db().deployment.findUnique({ where: { operationId }, select: { hostId: true } });
+    if (dep && (await hostHasRoom(dep.hostId))) await wakeNextDeployment(dep.hostId);
+  } catch {
+    // The waiting job's next look picks it up.
   }
 }

@@ -125,8 +125,8 @@ function sealed(hostId: string, c: TCredentials): Prisma.HostUncheckedUpdateInpu
 
 /** The form's fields that are stored as they are (no secret among them). */
 function plainFields(form: THostForm) {
-  const { name, address, port, username, labels, deployPath, jumpHostId } = form;
-  return { name, address, port, username, labels, deployPath, jumpHostId };
+  const { name, address, port, username, labels, deployPath, deployConcurrency, jumpHostId } = form;
+  return { name, address, port, username, labels, deployPath, deployConcurrency, jumpHostId };
 }
 
 function nameTaken(err: unknown, name: string): AppError | undefined {

@@ -79,6 +79,13 @@ export const ZHostFormSchema = z.object({
     .regex(/^[a-z_][a-z0-9_-]*$/, "A Linux user name: lower-case letters, digits, _ and -"),
   labels: ZLabels,
   deployPath: ZDeployPath,
+  /** How many deployments may run on the host at once; the others wait in line. */
+  deployConcurrency: z.coerce
+    .number({ message: "A number, 1 to 16" })
+    .int("Whole number")
+    .min(1, "1 to 16")
+    .max(16, "1 to 16")
+    .default(1),
   jumpHostId: z
     .string()
     .nullish()
@@ -113,6 +120,7 @@ export interface THostView {
   username: string;
   labels: string[];
   deployPath: string;
+  deployConcurrency: number;
   disabled: boolean;
   jumpHost: { id: string; name: string } | null;
   authMethod: "key" | "password";

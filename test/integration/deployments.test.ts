@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import type { THostView } from "@/lib/hosts/schema";
 import { FIXTURE_SOURCE_TAG, type FixtureIndex, makeSourceRepo, startFixtureIndex } from "../fixtures/vllm";
 import { startTestHost, type TestHost } from "../hosts";
 import {
@@ -217,6 +218,58 @@ describe("one deployment at a time per host; hosts in parallel", () => {
       expect(Date.parse(ic1?.startedAt ?? "")).toBeLessThan(Date.parse(ib1?.finishedAt ?? ""));
     } finally {
       index.slowDownloadMs = 0;
+    }
+  }, 300_000);
+});
+
+describe("several deployments at once on a host that allows it", () => {
+  it("a host set to two deployments at once runs two together; the third waits for a free place", async () => {
+    const { body: current } = await api<{ host: THostView }>(`/api/hosts/${ids.a}`);
+    const { host } = current;
+    const edit = (deployConcurrency: number) =>
+      api<{ host: THostView }>(`/api/hosts/${ids.a}`, {
+        method: "PATCH",
+        body: {
+          name: host.name,
+          address: host.address,
+          port: host.port,
+          username: host.username,
+          labels: host.labels,
+          deployPath: host.deployPath,
+          jumpHostId: host.jumpHost?.id ?? null,
+          auth: host.authMethod,
+          deployConcurrency,
+        },
+      });
+    const refused = await edit(17);
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields?.deployConcurrency).toBe("1 to 16");
+    const saved = await edit(2);
+    expect(saved.status, saved.body.error).toBe(200);
+    expect(saved.body.host.deployConcurrency).toBe(2);
+    index.slowDownloadMs = 3000;
+    try {
+      const [a1, a2, a3] = [
+        await createViaApi(fixturePipSpec(ids.a, index, await freePort())),
+        await createViaApi(fixturePipSpec(ids.a, index, await freePort())),
+        await createViaApi(fixturePipSpec(ids.a, index, await freePort())),
+      ];
+      await waitFor(a1.id, (d) => d.status === "deploying", 30_000);
+      await waitFor(a2.id, (d) => d.status === "deploying", 30_000);
+      const third = await getViaApi(a3.id);
+      expect(third.status).toBe("queued");
+      expect(third.queue?.position).toBe(1);
+
+      const done = await Promise.all([a1, a2, a3].map((d) => waitFor(d.id, ended, 240_000)));
+      for (const d of done) expect(d.status, d.error ?? "").toBe("running");
+      const [d1, d2, d3] = done as [(typeof done)[0], (typeof done)[0], (typeof done)[0]];
+      // The first two overlapped; the third started only when one of them had finished.
+      expect(Date.parse(d2.startedAt ?? "")).toBeLessThan(Date.parse(d1.finishedAt ?? ""));
+      const firstFree = Math.min(Date.parse(d1.finishedAt ?? ""), Date.parse(d2.finishedAt ?? ""));
+      expect(Date.parse(d3.startedAt ?? "")).toBeGreaterThanOrEqual(firstFree);
+    } finally {
+      index.slowDownloadMs = 0;
+      expect((await edit(1)).status).toBe(200);
     }
   }, 300_000);
 });

@@ -209,6 +209,7 @@ const view = (over: Partial<THostView>): THostView => ({
   username: "deploy",
   labels: [],
   deployPath: "~/webops",
+  deployConcurrency: 1,
   disabled: false,
   jumpHost: null,
   authMethod: "key",

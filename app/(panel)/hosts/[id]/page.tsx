@@ -56,8 +56,11 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
             )}
           </p>
           <p className="text-xs text-slate-500">
-            Deploys to <span className="font-mono">{host.deployPath}</span> · last checked{" "}
-            <RelativeTime iso={host.lastCheckedAt} />
+            Deploys to <span className="font-mono">{host.deployPath}</span>
+            {host.deployConcurrency > 1
+              ? ` · ${host.deployConcurrency} deployments at once`
+              : " · one deployment at a time"}{" "}
+            · last checked <RelativeTime iso={host.lastCheckedAt} />
           </p>
           <LabelChips labels={host.labels} />
         </div>

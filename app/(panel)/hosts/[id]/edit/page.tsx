@@ -21,6 +21,7 @@ export default async function EditHostPage({ params }: { params: Promise<{ id: s
     username: host.username,
     labels: host.labels,
     deployPath: host.deployPath,
+    deployConcurrency: host.deployConcurrency,
     jumpHostId: host.jumpHost?.id ?? null,
     authMethod: host.authMethod,
     hasPassphrase: host.hasPassphrase,

@@ -1,0 +1,62 @@
+import { db } from "../db";
+
+/**
+ * A host runs at most `Host.deployConcurrency` deployments at once (1 by default: one at a time).
+ * Each deploying deployment holds one numbered place on its host; a unique index over (host, place)
+ * of deploying deployments makes a second claimant of the same place fail, so no count can race.
+ */
+
+/** Claims left to a place taken at the same instant by another worker (then the next place is tried). */
+const CONTENDED_TRIES = 3;
+
+/**
+ * Takes a free place on its host for this deployment when it is next in line: the oldest queued
+ * deployment of its host, no action running there, and fewer deployments deploying there than the
+ * host allows. One statement, keyed by the deployment's operation (the job's id). True when taken.
+ */
+export async function claimHost(operationId: string): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const claimed = await db().$executeRaw`
+        UPDATE "Deployment" d
+        SET status = 'deploying', "hostSlot" = free.slot,
+            "startedAt" = COALESCE(d."startedAt", now()), "finishedAt" = NULL
+        FROM (
+          SELECT q.id, (
+            SELECT g.slot FROM "Host" h, generate_series(0, h."deployConcurrency" - 1) AS g(slot)
+            WHERE h.id = q."hostId" AND NOT EXISTS (
+              SELECT 1 FROM "Deployment" o
+              WHERE o."hostId" = q."hostId" AND o.status = 'deploying' AND o."hostSlot" = g.slot
+            )
+            ORDER BY g.slot LIMIT 1
+          ) AS slot
+          FROM "Deployment" q WHERE q."operationId" = ${operationId} AND q.status = 'queued'
+        ) AS free
+        WHERE d.id = free.id AND free.slot IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM "Deployment" o
+          WHERE o."hostId" = d."hostId" AND o.status = 'queued' AND o.id <> d.id
+            AND (o."createdAt" < d."createdAt" OR (o."createdAt" = d."createdAt" AND o.id < d.id))
+        ) AND NOT EXISTS (
+          SELECT 1 FROM "DeploymentAction" a WHERE a."hostId" = d."hostId" AND a.active
+        )`;
+      return claimed === 1;
+    } catch (err) {
+      // Another deployment took the same place first: look again for the next one.
+      const contended = /Deployment_one_deploying_per_host_slot|23505|unique/i.test((err as Error).message);
+      if (!contended) throw err;
+      if (attempt >= CONTENDED_TRIES) return false;
+    }
+  }
+}
+
+/** Whether a deployment could start on the host now: a free place, and no action running there. */
+export async function hostHasRoom(hostId: string): Promise<boolean> {
+  const rows = await db().$queryRaw<{ room: boolean }[]>`
+    SELECT (
+      SELECT count(*) FROM "Deployment" d WHERE d."hostId" = h.id AND d.status = 'deploying'
+    ) < h."deployConcurrency" AND NOT EXISTS (
+      SELECT 1 FROM "DeploymentAction" a WHERE a."hostId" = h.id AND a.active
+    ) AS room
+    FROM "Host" h WHERE h.id = ${hostId}`;
+  return rows[0]?.room === true;
+}

@@ -1,0 +1,121 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db";
+import { claimHost, hostHasRoom } from "@/lib/deployments/host-slots";
+
+// How a worker takes a host for a deployment, against the real PostgreSQL: in line (the oldest
+// queued first), at most `deployConcurrency` deploying at once, each on a numbered place that the
+// database lets one deployment hold. Rows only: no worker or SSH is involved.
+afterAll(async () => {
+  await disconnectDb();
+});
+
+async function hostWith(deployConcurrency: number) {
+  return db().host.create({
+    data: {
+      name: `slots-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
+      address: "127.0.0.1",
+      port: 22,
+      username: "deploy",
+      authMethod: "key",
+      deployConcurrency,
+    },
+  });
+}
+
+/** Queued deployments of a host, oldest first (a millisecond apart), as their operation ids. */
+async function queued(hostId: string, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  const start = Date.now() - 60_000;
+  for (let i = 0; i < n; i++) {
+    const op = await db().operation.create({ data: { kind: "deploy", hostId } });
+    await db().deployment.create({
+      data: {
+        hostId,
+        operationId: op.id,
+        spec: {},
+        specHash: "x",
+        modelName: `m${i}`,
+        installMethod: "pip",
+        dirId: `slot${i}${Math.random().toString(36).slice(2, 8)}`,
+        createdAt: new Date(start + i),
+      },
+    });
+    ids.push(op.id);
+  }
+  return ids;
+}
+
+const row = (operationId: string) =>
+  db().deployment.findUniqueOrThrow({ where: { operationId }, select: { status: true, hostSlot: true } });
+
+describe("host places", () => {
+  it("takes deployments in line, as many at once as the host allows, and reuses a freed place", async () => {
+    const host = await hostWith(2);
+    const [d1, d2, d3, d4] = (await queued(host.id, 4)) as [string, string, string, string];
+    expect(await hostHasRoom(host.id)).toBe(true);
+
+    // Not its turn: an older deployment of the host is still queued.
+    expect(await claimHost(d2)).toBe(false);
+    expect(await claimHost(d1)).toBe(true);
+    expect(await claimHost(d2)).toBe(true);
+    expect(await row(d1)).toEqual({ status: "deploying", hostSlot: 0 });
+    expect(await row(d2)).toEqual({ status: "deploying", hostSlot: 1 });
+
+    // Both places taken.
+    expect(await hostHasRoom(host.id)).toBe(false);
+    expect(await claimHost(d3)).toBe(false);
+    expect(await row(d3)).toEqual({ status: "queued", hostSlot: null });
+
+    // The first finishes: its place goes to the next in line, and only to it.
+    await db().deployment.update({ where: { operationId: d1 }, data: { status: "running" } });
+    expect(await hostHasRoom(host.id)).toBe(true);
+    expect(await claimHost(d4)).toBe(false);
+    expect(await claimHost(d3)).toBe(true);
+    expect(await row(d3)).toEqual({ status: "deploying", hostSlot: 0 });
+    expect(await claimHost(d4)).toBe(false);
+  });
+
+  it("an action running on the host holds every deployment back", async () => {
+    const host = await hostWith(3);
+    const [d1] = (await queued(host.id, 1)) as [string];
+    const other = await hostWith(1);
+    const [o1] = (await queued(other.id, 1)) as [string];
+    expect(await claimHost(o1)).toBe(true);
+    const dep = await db().deployment.findUniqueOrThrow({ where: { operationId: o1 } });
+    const op = await db().operation.create({ data: { kind: "deployment_restart", hostId: host.id } });
+    await db().deploymentAction.create({
+      data: { deploymentId: dep.id, hostId: host.id, operationId: op.id, active: true },
+    });
+    expect(await hostHasRoom(host.id)).toBe(false);
+    expect(await claimHost(d1)).toBe(false);
+    await db().deploymentAction.updateMany({ where: { operationId: op.id }, data: { active: false } });
+    expect(await claimHost(d1)).toBe(true);
+  });
+
+  it("many workers claiming at the same instant: each deployment is taken once, never beyond the host's places", async () => {
+    const host = await hostWith(1);
+    const [d1, d2] = (await queued(host.id, 2)) as [string, string];
+    // The same deployment's job handed to several workers at once, and the next one in line racing them.
+    const results = await Promise.all([d1, d1, d1, d1, d2, d2].map((id) => claimHost(id)));
+    expect(results.slice(0, 4).filter(Boolean)).toHaveLength(1);
+    expect(results.slice(4).some(Boolean)).toBe(false);
+    const deploying = await db().deployment.count({ where: { hostId: host.id, status: "deploying" } });
+    expect(deploying).toBe(1);
+  });
+
+  it("the database refuses a second deployment on a taken place, and a deploying one without a place", async () => {
+    const host = await hostWith(1);
+    const [d1, d2] = (await queued(host.id, 2)) as [string, string];
+    expect(await claimHost(d1)).toBe(true);
+    await expect(
+      db().deployment.update({ where: { operationId: d2 }, data: { status: "deploying", hostSlot: 0 } }),
+    ).rejects.toThrow();
+    await expect(
+      db().deployment.update({ where: { operationId: d2 }, data: { status: "deploying", hostSlot: null } }),
+    ).rejects.toThrow();
+    await expect(
+      db().host.update({ where: { id: host.id }, data: { deployConcurrency: 0 } }),
+    ).rejects.toThrow();
+    expect(await row(d2)).toEqual({ status: "queued", hostSlot: null });
+  });
+});
