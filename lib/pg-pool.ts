@@ -23,3 +23,12 @@ export async function endPgPool(): Promise<void> {
   globalForPool.webopsPgPool = undefined;
   await pool?.end();
 }
+
+/**
+ * SQL for a stored time column (UTC, milliseconds, as Prisma keeps DateTime) as the text
+ * `Date.toISOString()` writes: rows read through `pg` show the same times as Prisma's, whatever the
+ * session's time zone.
+ */
+export function isoText(column: string): string {
+  return `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

@@ -53,7 +53,7 @@ async function seed(count: number, firstAt: Date, stepMs: number): Promise<TSeed
   for (let i = 0; i < count; i++) {
     const hostId = hostIds[(i * 7) % hostIds.length] as string;
     let status = DEPLOYMENT_STATUSES[(i * 3) % DEPLOYMENT_STATUSES.length] as TDeploymentStatus;
-    // The database allows one deploying deployment per host.
+    // The database allows one deploying deployment per place of a host (one place each here).
     if (status === "deploying" && hostsDeploying.has(hostId)) status = "failed";
     if (status === "deploying") hostsDeploying.add(hostId);
     // Every 10th shares its predecessor's createdAt: the id must break the tie.
@@ -87,6 +87,7 @@ async function seed(count: number, firstAt: Date, stepMs: number): Promise<TSeed
         specHash: "x",
         installMethod: "pip",
         dirId: r.id,
+        hostSlot: r.status === "deploying" ? 0 : null,
       })),
     });
   }
