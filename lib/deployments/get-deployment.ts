@@ -1,7 +1,6 @@
 import { AppError } from "../errors";
 import { isoText as iso, pgPool } from "../pg-pool";
 import { PIPELINE } from "./pipeline";
-import type { TDeploymentSpec } from "./schema";
 import type { TDeploymentView, TStageView } from "./view";
 
 /**
@@ -35,25 +34,10 @@ const DEPLOYMENT_VIEW = `
   FROM "Deployment" d JOIN "Host" h ON h.id = d."hostId"
   WHERE d.id = $1`;
 
-interface TViewRow {
-  id: string;
-  operationId: string;
-  status: TDeploymentView["status"];
-  stage: string | null;
-  error: string | null;
-  modelName: string;
-  installMethod: string;
-  spec: TDeploymentSpec;
+/** The statement's row: the view's own fields, and what it builds host, secrets, stages and queue from. */
+interface TViewRow extends Omit<TDeploymentView, "host" | "secrets" | "stages" | "queue"> {
   hasApiKey: boolean;
   hasHfToken: boolean;
-  dirId: string;
-  redeployOfId: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  cancelRequested: boolean;
-  result: TDeploymentView["result"];
   hostId: string;
   hostName: string;
   hostAddress: string;
