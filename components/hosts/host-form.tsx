@@ -186,7 +186,7 @@ export function HostForm({ host, jumpHosts }: { host?: THostFormDefaults; jumpHo
             {...input("deployConcurrency", hints.deployConcurrency)}
             type="number"
             min={1}
-            max={16}
+            max={8}
             inputMode="numeric"
             defaultValue={host?.deployConcurrency ?? 1}
           />

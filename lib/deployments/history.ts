@@ -170,7 +170,7 @@ function whereSql(query: THistoryQuery, logHits: string[] | null): { sql: string
   const utc = (value: Date) => `(${param(value.toISOString())}::timestamptz AT TIME ZONE 'UTC')`;
   const and: string[] = [];
   if (logHits) and.push(`d.id = ANY(${param(logHits)}::text[])`);
-  if (query.status) and.push(`d.status::text = ANY(${param(query.status)}::text[])`);
+  if (query.status) and.push(`d.status = ANY(${param(query.status)}::"DeploymentStatus"[])`);
   if (query.host) and.push(`d."hostId" = ${param(query.host)}`);
   if (query.model) and.push(`d."modelName" ILIKE '%' || ${param(likeLiteral(query.model))} || '%'`);
   if (query.user) and.push(`d."createdBy" = ${param(query.user)}`);

@@ -11,8 +11,9 @@ const CONTENDED_TRIES = 3;
 
 /**
  * Takes a free place on its host for this deployment when it is next in line: the oldest queued
- * deployment of its host, no action running there, and fewer deployments deploying there than the
- * host allows. One statement, keyed by the deployment's operation (the job's id). True when taken.
+ * deployment of its host, no action running there, fewer deployments deploying there than the host
+ * allows, and none deploying in its folder. One statement, keyed by the deployment's operation (the
+ * job's id). True when taken.
  */
 export async function claimHost(operationId: string): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
@@ -24,7 +25,10 @@ export async function claimHost(operationId: string): Promise<boolean> {
         FROM (
           SELECT q.id, (
             SELECT g.slot FROM "Host" h, generate_series(0, h."deployConcurrency" - 1) AS g(slot)
-            WHERE h.id = q."hostId" AND NOT EXISTS (
+            WHERE h.id = q."hostId" AND (
+              -- Places above a lowered setting may still be held: count, not only the free number.
+              SELECT count(*) FROM "Deployment" o WHERE o."hostId" = q."hostId" AND o.status = 'deploying'
+            ) < h."deployConcurrency" AND NOT EXISTS (
               SELECT 1 FROM "Deployment" o
               WHERE o."hostId" = q."hostId" AND o.status = 'deploying' AND o."hostSlot" = g.slot
             )
@@ -38,6 +42,10 @@ export async function claimHost(operationId: string): Promise<boolean> {
             AND (o."createdAt" < d."createdAt" OR (o."createdAt" = d."createdAt" AND o.id < d.id))
         ) AND NOT EXISTS (
           SELECT 1 FROM "DeploymentAction" a WHERE a."hostId" = d."hostId" AND a.active
+        ) AND NOT EXISTS (
+          -- A redeploy or rollback reuses its original's folder: never two pipelines in one folder.
+          SELECT 1 FROM "Deployment" o
+          WHERE o."hostId" = d."hostId" AND o."dirId" = d."dirId" AND o.status = 'deploying'
         )`;
       return claimed === 1;
     } catch (err) {

@@ -34,7 +34,9 @@ const STATUS_AFTER: Record<TLifecycleAction, "running" | "stopped"> = {
 
 /** Ends an action that BullMQ gave up on (its worker died): the host must not stay taken. */
 export async function failLostDeploymentAction(operationId: string, reason: string): Promise<void> {
+  const action = await db().deploymentAction.findUnique({ where: { operationId }, select: { hostId: true } });
   await db().deploymentAction.updateMany({ where: { operationId, active: true }, data: { active: false } });
+  if (action) await wakeNextDeployment(action.hostId);
   const error = `The worker running this action was lost: ${reason}`;
   for (const from of ["running", "queued"] as const)
     if (await transition(db(), operationId, from, "failed", { error })) break;

@@ -20,8 +20,8 @@ export async function failLostDeployment(operationId: string, reason: string): P
       where: { deploymentId: dep.id, name: dep.stage, status: "running" },
       data: { status: "failed", detail: error, finishedAt: new Date() },
     });
-  // The host is free again: the next deployment queued for it starts now.
-  if (dep.status === "deploying") await wakeNextDeployment(dep.hostId);
+  // The host, or the head of its line, is free again: the next deployment queued for it starts now.
+  await wakeNextDeployment(dep.hostId);
   for (const from of ["running", "queued"] as const)
     if (await transition(db(), operationId, from, "failed", { error })) break;
   await notifyDeploymentEvent({ type: "deployment.failed", deploymentId: dep.id, reason: error });

@@ -42,7 +42,7 @@ import { withSecrets } from "./secrets";
 import { targetDevice } from "./service-files";
 import { portStateCommand, SERVICE_STATE, serviceStateCommand, waitStoppedCommand } from "./service-state";
 import type { TStep } from "./steps";
-import { wakeNextDeployment } from "./wake-next";
+import { wakeNextDeployment, wakeNextIfRoom } from "./wake-next";
 
 type TContext = { redis: Redis; ssh: SshPool };
 
@@ -99,7 +99,8 @@ async function setStage(
 export async function runDeployment(operationId: string, ctx: TContext): Promise<TDeployJobOutcome> {
   // Claimed first, read after: a deployment's start costs one statement, and so does each look of
   // one waiting for its host. One already deploying is a run resumed by another worker.
-  if (!(await claimHost(operationId))) {
+  const claimed = await claimHost(operationId);
+  if (!claimed) {
     const now = await db().deployment.findUnique({ where: { operationId }, select: { status: true } });
     if (now?.status === "queued") return "wait-for-host";
     if (now?.status !== "deploying") return "done";
@@ -107,6 +108,8 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
   const found = await db().deployment.findUnique({ where: { operationId }, include: { stages: true } });
   if (found?.status !== "deploying") return "done";
   const dep: TDeploymentRow = found;
+  // A host that allows several at once: the next in line may start beside this one.
+  if (claimed) await wakeNextIfRoom(dep.hostId);
 
   const started = await startOperationRun(operationId, ctx.redis);
   if (!started) {
@@ -115,6 +118,7 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
       "failed",
       "The deployment's run could not start (its operation had ended)",
     );
+    await wakeNextDeployment(dep.hostId);
     return "done";
   }
   const { op, log } = started;

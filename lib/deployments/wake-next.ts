@@ -21,6 +21,18 @@ export async function wakeNextDeployment(hostId: string): Promise<void> {
 }
 
 /**
+ * The next deployment queued for the host starts now if the host still has a free place (after a
+ * claim on a host that allows several at once, the next in line need not wait for a release).
+ */
+export async function wakeNextIfRoom(hostId: string): Promise<void> {
+  try {
+    if (await hostHasRoom(hostId)) await wakeNextDeployment(hostId);
+  } catch {
+    // The waiting job's next look picks it up.
+  }
+}
+
+/**
  * A deployment whose host was busy has just been put back to wait: if the host freed meanwhile
  * (between its look and now, when the wake-up found it not yet waiting and did nothing), it looks
  * again at once rather than after a whole polling interval. Either the wake-up sees it waiting or
@@ -29,7 +41,7 @@ export async function wakeNextDeployment(hostId: string): Promise<void> {
 export async function lookAgainIfHostFreed(operationId: string): Promise<void> {
   try {
     const dep = await db().deployment.findUnique({ where: { operationId }, select: { hostId: true } });
-    if (dep && (await hostHasRoom(dep.hostId))) await wakeNextDeployment(dep.hostId);
+    if (dep) await wakeNextIfRoom(dep.hostId);
   } catch {
     // The waiting job's next look picks it up.
   }

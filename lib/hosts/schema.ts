@@ -79,12 +79,15 @@ export const ZHostFormSchema = z.object({
     .regex(/^[a-z_][a-z0-9_-]*$/, "A Linux user name: lower-case letters, digits, _ and -"),
   labels: ZLabels,
   deployPath: ZDeployPath,
-  /** How many deployments may run on the host at once; the others wait in line. */
+  /**
+   * How many deployments may run on the host at once; the others wait in line. At most 8: a worker
+   * runs a host's commands over one SSH connection of WEBOPS_SSH_MAX_CHANNELS (8) channels.
+   */
   deployConcurrency: z.coerce
-    .number({ message: "A number, 1 to 16" })
+    .number({ message: "A number, 1 to 8" })
     .int("Whole number")
-    .min(1, "1 to 16")
-    .max(16, "1 to 16")
+    .min(1, "1 to 8")
+    .max(8, "1 to 8")
     .default(1),
   jumpHostId: z
     .string()

@@ -241,9 +241,9 @@ describe("several deployments at once on a host that allows it", () => {
           deployConcurrency,
         },
       });
-    const refused = await edit(17);
+    const refused = await edit(9);
     expect(refused.status).toBe(400);
-    expect(refused.body.fields?.deployConcurrency).toBe("1 to 16");
+    expect(refused.body.fields?.deployConcurrency).toBe("1 to 8");
     const saved = await edit(2);
     expect(saved.status, saved.body.error).toBe(200);
     expect(saved.body.host.deployConcurrency).toBe(2);

@@ -23,7 +23,7 @@ async function hostWith(deployConcurrency: number) {
 }
 
 /** Queued deployments of a host, oldest first (a millisecond apart), as their operation ids. */
-async function queued(hostId: string, n: number): Promise<string[]> {
+async function queued(hostId: string, n: number, dirId?: string): Promise<string[]> {
   const ids: string[] = [];
   const start = Date.now() - 60_000;
   for (let i = 0; i < n; i++) {
@@ -36,7 +36,7 @@ async function queued(hostId: string, n: number): Promise<string[]> {
         specHash: "x",
         modelName: `m${i}`,
         installMethod: "pip",
-        dirId: `slot${i}${Math.random().toString(36).slice(2, 8)}`,
+        dirId: dirId ?? `slot${i}${Math.random().toString(36).slice(2, 8)}`,
         createdAt: new Date(start + i),
       },
     });
@@ -73,6 +73,30 @@ describe("host places", () => {
     expect(await claimHost(d3)).toBe(true);
     expect(await row(d3)).toEqual({ status: "deploying", hostSlot: 0 });
     expect(await claimHost(d4)).toBe(false);
+  });
+
+  it("a lowered setting holds new deployments back until fewer than it are deploying", async () => {
+    const host = await hostWith(3);
+    const [d1, d2, d3, d4] = (await queued(host.id, 4)) as [string, string, string, string];
+    for (const d of [d1, d2, d3]) expect(await claimHost(d)).toBe(true);
+    await db().host.update({ where: { id: host.id }, data: { deployConcurrency: 1 } });
+    // Place 0 frees, but two are still deploying on a host that now allows one.
+    await db().deployment.update({ where: { operationId: d1 }, data: { status: "running" } });
+    expect(await hostHasRoom(host.id)).toBe(false);
+    expect(await claimHost(d4)).toBe(false);
+    for (const d of [d2, d3])
+      await db().deployment.update({ where: { operationId: d }, data: { status: "running" } });
+    expect(await claimHost(d4)).toBe(true);
+  });
+
+  it("never runs two pipelines in one folder (a redeploy reuses its original's), places or not", async () => {
+    const host = await hostWith(2);
+    const [d1, d2] = (await queued(host.id, 2, `same${Date.now()}`)) as [string, string];
+    expect(await claimHost(d1)).toBe(true);
+    expect(await hostHasRoom(host.id)).toBe(true);
+    expect(await claimHost(d2)).toBe(false);
+    await db().deployment.update({ where: { operationId: d1 }, data: { status: "running" } });
+    expect(await claimHost(d2)).toBe(true);
   });
 
   it("an action running on the host holds every deployment back", async () => {
