@@ -1,4 +1,5 @@
 import { db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
 
 /**
  * A host runs at most `Host.deployConcurrency` deployments at once (1 by default: one at a time).
@@ -6,19 +7,33 @@ import { db } from "../db";
  * of deploying deployments makes a second claimant of the same place fail, so no count can race.
  */
 
+/**
+ * Claims of a host's places and starts of actions on it take this transaction lock first, so each
+ * sees what the other committed: a deployment and an action never both pass their checks at once.
+ */
+export function lockHost(tx: Prisma.TransactionClient, hostId: string): Promise<number> {
+  return tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`webops:host:${hostId}`}, 0))`;
+}
+
 /** Claims left to a place taken at the same instant by another worker (then the next place is tried). */
 const CONTENDED_TRIES = 3;
 
 /**
  * Takes a free place on its host for this deployment when it is next in line: the oldest queued
  * deployment of its host, no action running there, fewer deployments deploying there than the host
- * allows, and none deploying in its folder. One statement, keyed by the deployment's operation (the
- * job's id). True when taken.
+ * allows, and none deploying in its folder. One statement under the host's lock, keyed by the
+ * deployment's operation (the job's id). True when taken.
  */
 export async function claimHost(operationId: string): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const claimed = await db().$executeRaw`
+      const [, claimed] = await db().$transaction([
+        // The host's lock (see lockHost), taken before the claim's statement reads anything.
+        db().$executeRaw`
+        SELECT 1 FROM "Deployment" d,
+          pg_advisory_xact_lock(hashtextextended('webops:host:' || d."hostId", 0))
+        WHERE d."operationId" = ${operationId}`,
+        db().$executeRaw`
         UPDATE "Deployment" d
         SET status = 'deploying', "hostSlot" = free.slot,
             "startedAt" = COALESCE(d."startedAt", now()), "finishedAt" = NULL
@@ -46,7 +61,8 @@ export async function claimHost(operationId: string): Promise<boolean> {
           -- A redeploy or rollback reuses its original's folder: never two pipelines in one folder.
           SELECT 1 FROM "Deployment" o
           WHERE o."hostId" = d."hostId" AND o."dirId" = d."dirId" AND o.status = 'deploying'
-        )`;
+        )`,
+      ]);
       return claimed === 1;
     } catch (err) {
       // Another deployment took the same place first: look again for the next one.

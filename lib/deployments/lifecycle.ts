@@ -2,6 +2,7 @@ import { db } from "../db";
 import { AppError, validationError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 import { queueOperation } from "../operations/queue-operation";
+import { lockHost } from "./host-slots";
 import {
   lifecycleRefusal,
   OPERATION_KIND_OF,
@@ -73,19 +74,20 @@ export async function requestDeploymentAction(
   const refusal = lifecycleRefusal(action, await subjectOf(dep));
   if (refusal) throw new AppError("conflict", refusal);
   if (dep.host.disabled) throw new AppError("conflict", `${dep.host.name} is disabled; enable it first`);
-  const busy = await db().deployment.findFirst({
-    where: { hostId: dep.hostId, status: { in: ["queued", "deploying"] } },
-    select: { id: true, status: true },
-  });
-  if (busy)
-    throw new AppError(
-      "conflict",
-      `Deployment ${busy.id} is ${busy.status} on ${dep.host.name}; one change per host at a time, so try again when it ends`,
-    );
-
   let created: { id: string; operationId: string };
   try {
     created = await db().$transaction(async (tx) => {
+      // Under the host's lock: a worker claiming the host for a deployment waits for this, or this for it.
+      await lockHost(tx, dep.hostId);
+      const busy = await tx.deployment.findFirst({
+        where: { hostId: dep.hostId, status: { in: ["queued", "deploying"] } },
+        select: { id: true, status: true },
+      });
+      if (busy)
+        throw new AppError(
+          "conflict",
+          `Deployment ${busy.id} is ${busy.status} on ${dep.host.name}; one change per host at a time, so try again when it ends`,
+        );
       const op = await tx.operation.create({
         data: { kind: OPERATION_KIND_OF[action], hostId: dep.hostId, params, createdBy },
         select: { id: true },

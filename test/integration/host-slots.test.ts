@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { claimHost, hostHasRoom } from "@/lib/deployments/host-slots";
+import { claimHost, hostHasRoom, lockHost } from "@/lib/deployments/host-slots";
 
 // How a worker takes a host for a deployment, against the real PostgreSQL: in line (the oldest
 // queued first), at most `deployConcurrency` deploying at once, each on a numbered place that the
@@ -125,6 +125,43 @@ describe("host places", () => {
     expect(results.slice(4).some(Boolean)).toBe(false);
     const deploying = await db().deployment.count({ where: { hostId: host.id, status: "deploying" } });
     expect(deploying).toBe(1);
+  });
+
+  it("a claim waits while an action's start holds the host, and then sees the action", async () => {
+    const host = await hostWith(2);
+    const [d1] = (await queued(host.id, 1)) as [string];
+    const other = await hostWith(1);
+    const [o1] = (await queued(other.id, 1)) as [string];
+    expect(await claimHost(o1)).toBe(true);
+    const dep = await db().deployment.findUniqueOrThrow({ where: { operationId: o1 } });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    // An action being started: the host's lock, then its row, committed only when released.
+    const starting = db().$transaction(
+      async (tx) => {
+        await lockHost(tx, host.id);
+        locked();
+        await released;
+        const op = await tx.operation.create({ data: { kind: "deployment_stop", hostId: host.id } });
+        await tx.deploymentAction.create({
+          data: { deploymentId: dep.id, hostId: host.id, operationId: op.id, active: true },
+        });
+      },
+      { timeout: 10_000 },
+    );
+    await holding;
+    let settled = false;
+    const claim = claimHost(d1).finally(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(settled).toBe(false);
+    release();
+    await starting;
+    expect(await claim).toBe(false);
+    expect(await row(d1)).toEqual({ status: "queued", hostSlot: null });
   });
 
   it("the database refuses a second deployment on a taken place, and a deploying one without a place", async () => {
