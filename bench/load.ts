@@ -242,13 +242,23 @@ async function main(): Promise<void> {
     // Ten at a time, so the web app's connection pools open and its code is optimised under
     // concurrency, as it runs in the timed phase (a sequential warm-up left the phase's first two
     // seconds slow in one run).
-    const warm = async (path: string) => (await fetch(`${system.webUrl}${path}`)).arrayBuffer();
+    const warm = async (path: string) => {
+      const res = await fetch(`${system.webUrl}${path}`);
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`warm-up GET ${path}: ${res.status}`);
+    };
     for (let i = 0; i < WARM_UP; i += 10) {
       await Promise.all(
         Array.from({ length: 10 }, (_, k) => {
           const n = i + k;
-          const path = n % 2 === 0 ? "/api/deployments?limit=25" : `/api/deployments/${ids[n % ids.length]}`;
-          return warm(path).catch(() => warm(path));
+          const path =
+            n % 2 === 0
+              ? `/api/deployments?limit=25${n % 4 === 0 ? "&status=running" : ""}`
+              : `/api/deployments/${ids[n % ids.length]}`;
+          return warm(path).catch((err: unknown) => {
+            if (String(err).includes("warm-up GET")) throw err;
+            return warm(path);
+          });
         }),
       );
     }

@@ -7,7 +7,7 @@ import { redis } from "../redis";
 import { createDeployment } from "./create-deployment";
 import type { TDeploymentSpec } from "./schema";
 import { withSecrets } from "./secrets";
-import { wakeNextIfRoom } from "./wake-next";
+import { wakeNextDeployment } from "./wake-next";
 
 async function find(id: string) {
   const dep = await db().deployment.findUnique({ where: { id } });
@@ -31,13 +31,13 @@ export async function cancelDeployment(id: string): Promise<{ status: "cancelled
       data: { status: "cancelled", error, finishedAt: new Date() },
     });
     if (count !== 1) return cancelDeployment(id);
-    // The head of its host's line may have gone: the next one starts if the host has room.
-    await wakeNextIfRoom(dep.hostId);
     await transition(db(), dep.operationId, dep.status, "cancelled", { error });
     const log = await continueLog(dep.operationId, redis());
     log.system(`${error}.`);
     log.status("cancelled", error);
     await log.close();
+    // The head of its host's line may have gone: the next one starts if it can.
+    await wakeNextDeployment(dep.hostId);
     return { status: "cancelled" };
   }
   if (dep.status === "deploying") {

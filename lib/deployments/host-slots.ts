@@ -73,14 +73,26 @@ export async function claimHost(operationId: string): Promise<boolean> {
   }
 }
 
-/** Whether a deployment could start on the host now: a free place, and no action running there. */
-export async function hostHasRoom(hostId: string): Promise<boolean> {
-  const rows = await db().$queryRaw<{ room: boolean }[]>`
-    SELECT (
+/**
+ * The operation of the deployment that would start on the host now: the oldest queued one, when the
+ * host has a free place, no action runs there and nothing deploys in its folder; else null. What
+ * a wake-up promotes, so it never wakes a job whose claim would fail (and put it back, and wake it).
+ */
+export async function nextStartable(hostId: string): Promise<string | null> {
+  const rows = await db().$queryRaw<{ operationId: string }[]>`
+    WITH next AS (
+      SELECT q."operationId", q."dirId" FROM "Deployment" q
+      WHERE q."hostId" = ${hostId} AND q.status = 'queued'
+      ORDER BY q."createdAt", q.id LIMIT 1
+    )
+    SELECT next."operationId" FROM next, "Host" h
+    WHERE h.id = ${hostId} AND (
       SELECT count(*) FROM "Deployment" d WHERE d."hostId" = h.id AND d.status = 'deploying'
     ) < h."deployConcurrency" AND NOT EXISTS (
       SELECT 1 FROM "DeploymentAction" a WHERE a."hostId" = h.id AND a.active
-    ) AS room
-    FROM "Host" h WHERE h.id = ${hostId}`;
-  return rows[0]?.room === true;
+    ) AND NOT EXISTS (
+      SELECT 1 FROM "Deployment" d
+      WHERE d."hostId" = h.id AND d."dirId" = next."dirId" AND d.status = 'deploying'
+    )`;
+  return rows[0]?.operationId ?? null;
 }

@@ -98,6 +98,8 @@ export async function requestDeploymentAction(
       });
     });
   } catch (err) {
+    // The busy refusal from inside the transaction, as it is (a host named "unique-..." is no violation).
+    if (err instanceof AppError) throw err;
     if (isUniqueViolation(err))
       throw new AppError(
         "conflict",

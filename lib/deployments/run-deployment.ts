@@ -42,7 +42,7 @@ import { withSecrets } from "./secrets";
 import { targetDevice } from "./service-files";
 import { portStateCommand, SERVICE_STATE, serviceStateCommand, waitStoppedCommand } from "./service-state";
 import type { TStep } from "./steps";
-import { wakeNextDeployment, wakeNextIfRoom } from "./wake-next";
+import { wakeNextDeployment } from "./wake-next";
 
 type TContext = { redis: Redis; ssh: SshPool };
 
@@ -109,7 +109,7 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
   if (found?.status !== "deploying") return "done";
   const dep: TDeploymentRow = found;
   // A host that allows several at once: the next in line may start beside this one.
-  if (claimed) await wakeNextIfRoom(dep.hostId);
+  if (claimed) await wakeNextDeployment(dep.hostId);
 
   const started = await startOperationRun(operationId, ctx.redis);
   if (!started) {

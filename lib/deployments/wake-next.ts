@@ -1,34 +1,19 @@
 import { db } from "../db";
 import { promoteDelayed } from "../queue/enqueue";
-import { hostHasRoom } from "./host-slots";
+import { nextStartable } from "./host-slots";
 
 /**
- * A host became free (a deployment or an action on it ended): the oldest deployment queued for it
- * starts now instead of at its next look (WEBOPS_HOST_QUEUE_POLL_MS), so the queue costs
+ * Something changed on a host (a deployment or an action ended, a queued one was cancelled, a
+ * deployment took a place on a host that allows several): the deployment next in line starts now,
+ * if it can, instead of at its next look (WEBOPS_HOST_QUEUE_POLL_MS), so the queue costs
  * milliseconds, not a polling interval. Best effort: the poll still comes if this fails.
  */
 export async function wakeNextDeployment(hostId: string): Promise<void> {
   try {
-    const next = await db().deployment.findFirst({
-      where: { hostId, status: "queued" },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      select: { operationId: true },
-    });
-    if (next) await promoteDelayed(next.operationId);
+    const next = await nextStartable(hostId);
+    if (next) await promoteDelayed(next);
   } catch {
     // The next look of the waiting job picks it up.
-  }
-}
-
-/**
- * The next deployment queued for the host starts now if the host still has a free place (after a
- * claim on a host that allows several at once, the next in line need not wait for a release).
- */
-export async function wakeNextIfRoom(hostId: string): Promise<void> {
-  try {
-    if (await hostHasRoom(hostId)) await wakeNextDeployment(hostId);
-  } catch {
-    // The waiting job's next look picks it up.
   }
 }
 
@@ -41,7 +26,7 @@ export async function wakeNextIfRoom(hostId: string): Promise<void> {
 export async function lookAgainIfHostFreed(operationId: string): Promise<void> {
   try {
     const dep = await db().deployment.findUnique({ where: { operationId }, select: { hostId: true } });
-    if (dep) await wakeNextIfRoom(dep.hostId);
+    if (dep) await wakeNextDeployment(dep.hostId);
   } catch {
     // The waiting job's next look picks it up.
   }

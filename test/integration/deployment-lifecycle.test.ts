@@ -28,6 +28,7 @@ let hostId = "";
 let deploymentId = "";
 let dirId = "";
 let receiver: Server;
+let hookId = "";
 const events: { event: string; deployment: { id: string }; host: { name: string } }[] = [];
 
 const folder = () => join(host.rootDir, "home", host.user, "webops", "deployments", dirId);
@@ -88,6 +89,7 @@ beforeAll(async () => {
     },
   });
   expect(hook.status).toBe(201);
+  hookId = (hook.body as { webhook: { id: string } }).webhook.id;
 
   [index, host] = await Promise.all([startFixtureIndex(), startTestHost("ready", { name: "life" })]);
   await putModelOnHost(host);
@@ -102,6 +104,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // The shared database outlives this file: its endpoint must not receive other files' events.
+  if (hookId) await db().webhookEndpoint.update({ where: { id: hookId }, data: { enabled: false } });
   await Promise.all([index?.stop(), host?.stop(), new Promise((r) => receiver?.close(r))]);
 });
 

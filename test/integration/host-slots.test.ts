@@ -1,16 +1,23 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { claimHost, hostHasRoom, lockHost } from "@/lib/deployments/host-slots";
+import { claimHost, lockHost, nextStartable } from "@/lib/deployments/host-slots";
 
 // How a worker takes a host for a deployment, against the real PostgreSQL: in line (the oldest
 // queued first), at most `deployConcurrency` deploying at once, each on a numbered place that the
-// database lets one deployment hold. Rows only: no worker or SSH is involved.
+// database lets one deployment hold. Rows only: no worker or SSH is involved; the rows go afterwards.
+const hostIds: string[] = [];
+
 afterAll(async () => {
+  const mine = { hostId: { in: hostIds } };
+  await db().deploymentAction.deleteMany({ where: mine });
+  await db().deployment.deleteMany({ where: mine });
+  await db().operation.deleteMany({ where: mine });
+  await db().host.deleteMany({ where: { id: { in: hostIds } } });
   await disconnectDb();
 });
 
 async function hostWith(deployConcurrency: number) {
-  return db().host.create({
+  const host = await db().host.create({
     data: {
       name: `slots-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
       address: "127.0.0.1",
@@ -20,7 +27,13 @@ async function hostWith(deployConcurrency: number) {
       deployConcurrency,
     },
   });
+  hostIds.push(host.id);
+  return host;
 }
+
+/** A deploying deployment ends (failed: no health probe picks the fixture row up). */
+const finish = (operationId: string) =>
+  db().deployment.update({ where: { operationId }, data: { status: "failed" } });
 
 /** Queued deployments of a host, oldest first (a millisecond apart), as their operation ids. */
 async function queued(hostId: string, n: number, dirId?: string): Promise<string[]> {
@@ -52,7 +65,7 @@ describe("host places", () => {
   it("takes deployments in line, as many at once as the host allows, and reuses a freed place", async () => {
     const host = await hostWith(2);
     const [d1, d2, d3, d4] = (await queued(host.id, 4)) as [string, string, string, string];
-    expect(await hostHasRoom(host.id)).toBe(true);
+    expect(await nextStartable(host.id)).toBe(d1);
 
     // Not its turn: an older deployment of the host is still queued.
     expect(await claimHost(d2)).toBe(false);
@@ -62,13 +75,13 @@ describe("host places", () => {
     expect(await row(d2)).toEqual({ status: "deploying", hostSlot: 1 });
 
     // Both places taken.
-    expect(await hostHasRoom(host.id)).toBe(false);
+    expect(await nextStartable(host.id)).toBeNull();
     expect(await claimHost(d3)).toBe(false);
     expect(await row(d3)).toEqual({ status: "queued", hostSlot: null });
 
     // The first finishes: its place goes to the next in line, and only to it.
-    await db().deployment.update({ where: { operationId: d1 }, data: { status: "running" } });
-    expect(await hostHasRoom(host.id)).toBe(true);
+    await finish(d1);
+    expect(await nextStartable(host.id)).toBe(d3);
     expect(await claimHost(d4)).toBe(false);
     expect(await claimHost(d3)).toBe(true);
     expect(await row(d3)).toEqual({ status: "deploying", hostSlot: 0 });
@@ -81,11 +94,11 @@ describe("host places", () => {
     for (const d of [d1, d2, d3]) expect(await claimHost(d)).toBe(true);
     await db().host.update({ where: { id: host.id }, data: { deployConcurrency: 1 } });
     // Place 0 frees, but two are still deploying on a host that now allows one.
-    await db().deployment.update({ where: { operationId: d1 }, data: { status: "running" } });
-    expect(await hostHasRoom(host.id)).toBe(false);
+    await finish(d1);
+    expect(await nextStartable(host.id)).toBeNull();
     expect(await claimHost(d4)).toBe(false);
-    for (const d of [d2, d3])
-      await db().deployment.update({ where: { operationId: d }, data: { status: "running" } });
+    for (const d of [d2, d3]) await finish(d);
+    expect(await nextStartable(host.id)).toBe(d4);
     expect(await claimHost(d4)).toBe(true);
   });
 
@@ -93,9 +106,11 @@ describe("host places", () => {
     const host = await hostWith(2);
     const [d1, d2] = (await queued(host.id, 2, `same${Date.now()}`)) as [string, string];
     expect(await claimHost(d1)).toBe(true);
-    expect(await hostHasRoom(host.id)).toBe(true);
+    // A place is free, but not for this folder: a wake-up leaves the job waiting (no busy loop).
+    expect(await nextStartable(host.id)).toBeNull();
     expect(await claimHost(d2)).toBe(false);
-    await db().deployment.update({ where: { operationId: d1 }, data: { status: "running" } });
+    await finish(d1);
+    expect(await nextStartable(host.id)).toBe(d2);
     expect(await claimHost(d2)).toBe(true);
   });
 
@@ -110,7 +125,7 @@ describe("host places", () => {
     await db().deploymentAction.create({
       data: { deploymentId: dep.id, hostId: host.id, operationId: op.id, active: true },
     });
-    expect(await hostHasRoom(host.id)).toBe(false);
+    expect(await nextStartable(host.id)).toBeNull();
     expect(await claimHost(d1)).toBe(false);
     await db().deploymentAction.updateMany({ where: { operationId: op.id }, data: { active: false } });
     expect(await claimHost(d1)).toBe(true);
@@ -156,10 +171,13 @@ describe("host places", () => {
     const claim = claimHost(d1).finally(() => {
       settled = true;
     });
-    await new Promise((r) => setTimeout(r, 500));
-    expect(settled).toBe(false);
-    release();
-    await starting;
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      expect(settled).toBe(false);
+    } finally {
+      release();
+      await starting;
+    }
     expect(await claim).toBe(false);
     expect(await row(d1)).toEqual({ status: "queued", hostSlot: null });
   });
