@@ -53,7 +53,6 @@ async function pump(req: TPumpRequest): Promise<TPumpReply> {
     const log = new LogWriter({
       operationId: req.operationId,
       redis,
-      db: db(),
       afterSeq: 0,
       streamTtlSeconds: 600,
       runToken,

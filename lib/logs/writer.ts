@@ -1,5 +1,4 @@
 import type { Redis } from "ioredis";
-import type { PrismaClient } from "../generated/prisma/client";
 import { pgPool } from "../pg-pool";
 import {
   joinLineJson,
@@ -120,8 +119,6 @@ export async function storeLogChunk(
 interface LogWriterOptions {
   operationId: string;
   redis: Redis;
-  /** Kept for callers; log rows go through `pool`. */
-  db: PrismaClient;
   /** Where log rows are inserted (default: `pgPool()`, from DATABASE_URL). */
   pool?: TLogRowsPool;
   /** Last line already written (0 for a new operation); the writer continues after it. */

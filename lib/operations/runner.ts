@@ -72,7 +72,6 @@ async function openLog(
   return new LogWriter({
     operationId,
     redis,
-    db: db(),
     ...(await lastWritten(redis, operationId, persisted + recovered)),
     streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
     runToken,

@@ -39,6 +39,7 @@ export async function enqueue<N extends TJobName>(
  * WEBOPS_HOST_QUEUE_POLL_MS) to the front now. No-op when the job is not delayed.
  */
 export async function promoteDelayed(jobId: string): Promise<void> {
+  // promote() itself refuses a job that is not delayed (running, or already waiting).
   const job = await operationsQueue().getJob(jobId);
-  if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+  await job?.promote().catch(() => undefined);
 }

@@ -17,15 +17,15 @@ export const jobSchemas = {
 } as const;
 
 /**
- * The health monitor's jobs: not operations (no operation row, no log). A job scheduler adds the
- * sweep once per interval; the sweep adds one probe per running deployment (lib/monitor).
- */
-/**
  * The health monitor's sweeps and probes run on a queue of their own, so that probing many running
  * deployments never takes a slot a deployment is waiting for (and the reverse).
  */
 export const MONITOR_QUEUE = "webops-monitor";
 
+/**
+ * The health monitor's jobs: not operations (no operation row, no log). A job scheduler adds the
+ * sweep once per interval; the sweep adds one probe per running deployment (lib/monitor).
+ */
 export const MONITOR_JOBS = { sweep: "health-sweep", probe: "health-probe" } as const;
 export const monitorJobSchemas = {
   [MONITOR_JOBS.sweep]: z.object({}),

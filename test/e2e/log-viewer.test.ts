@@ -185,7 +185,6 @@ describe("live log viewer in a real browser", () => {
     const log = new LogWriter({
       operationId: op.id,
       redis,
-      db: db(),
       afterSeq: 0,
       streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
       flushIntervalMs: 20,

@@ -42,7 +42,6 @@ function writer(operationId: string, afterSeq = 0) {
   return new LogWriter({
     operationId,
     redis,
-    db: db(),
     afterSeq,
     streamTtlSeconds: env().WEBOPS_LOG_STREAM_TTL_S,
     flushIntervalMs: 20,
@@ -163,7 +162,6 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     const log = new LogWriter({
       operationId: id,
       redis,
-      db: db(),
       afterSeq: 0,
       streamTtlSeconds: 60,
       maxBacklog: 2000,
@@ -229,7 +227,6 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     const log = new LogWriter({
       operationId: id,
       redis,
-      db: db(),
       afterSeq: 0,
       streamTtlSeconds: 60,
       secrets: ["pw-7f3a9c"],

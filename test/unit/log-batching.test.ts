@@ -119,7 +119,6 @@ function setup(
   const log = new LogWriter({
     operationId: "op1",
     redis: stream as unknown as Redis,
-    db: pg.db,
     pool: pg.pool,
     afterSeq: opts.afterSeq ?? 0,
     streamTtlSeconds: 60,
@@ -379,7 +378,6 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
     const stale = new Writer({
       operationId: "op1",
       redis: new FakeStream() as unknown as Redis,
-      db: pg.db,
       pool: pg.pool,
       afterSeq: 5,
       streamTtlSeconds: 60,
