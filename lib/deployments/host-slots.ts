@@ -1,5 +1,6 @@
 import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
+import { pgPool } from "../pg-pool";
 
 /**
  * A host runs at most `Host.deployConcurrency` deployments at once (1 by default: one at a time).
@@ -36,7 +37,8 @@ export async function claimHost(operationId: string): Promise<boolean> {
         db().$executeRaw`
         UPDATE "Deployment" d
         SET status = 'deploying', "hostSlot" = free.slot,
-            "startedAt" = COALESCE(d."startedAt", now()), "finishedAt" = NULL
+            -- When it got its place (after the lock), in UTC as every stored time is.
+            "startedAt" = COALESCE(d."startedAt", clock_timestamp() AT TIME ZONE 'UTC'), "finishedAt" = NULL
         FROM (
           SELECT q.id, (
             SELECT g.slot FROM "Host" h, generate_series(0, h."deployConcurrency" - 1) AS g(slot)
@@ -74,25 +76,58 @@ export async function claimHost(operationId: string): Promise<boolean> {
 }
 
 /**
- * The operation of the deployment that would start on the host now: the oldest queued one, when the
- * host has a free place, no action runs there and nothing deploys in its folder; else null. What
- * a wake-up promotes, so it never wakes a job whose claim would fail (and put it back, and wake it).
+ * Of host $1's queued deployments, the oldest, when it could start now: the host has a free place,
+ * no action runs there and nothing deploys in its folder. `$2` is a deployment that counts as
+ * released already (the statement's own UPDATE, which its reads do not see), or null.
+ */
+const NEXT_STARTABLE = `
+  SELECT next."operationId" FROM (
+    SELECT q."operationId", q."dirId" FROM "Deployment" q
+    WHERE q."hostId" = $1 AND q.status = 'queued'
+    ORDER BY q."createdAt", q.id LIMIT 1
+  ) AS next, "Host" h
+  WHERE h.id = $1 AND (
+    SELECT count(*) FROM "Deployment" d
+    WHERE d."hostId" = h.id AND d.status = 'deploying' AND d.id IS DISTINCT FROM $2::text
+  ) < h."deployConcurrency" AND NOT EXISTS (
+    SELECT 1 FROM "DeploymentAction" a WHERE a."hostId" = h.id AND a.active
+  ) AND NOT EXISTS (
+    SELECT 1 FROM "Deployment" d
+    WHERE d."hostId" = h.id AND d."dirId" = next."dirId" AND d.status = 'deploying'
+      AND d.id IS DISTINCT FROM $2::text
+  )`;
+
+/**
+ * The operation of the deployment that would start on the host now, or null. What a wake-up
+ * promotes, so it never wakes a job whose claim would fail (and put it back, and wake it).
  */
 export async function nextStartable(hostId: string): Promise<string | null> {
-  const rows = await db().$queryRaw<{ operationId: string }[]>`
-    WITH next AS (
-      SELECT q."operationId", q."dirId" FROM "Deployment" q
-      WHERE q."hostId" = ${hostId} AND q.status = 'queued'
-      ORDER BY q."createdAt", q.id LIMIT 1
+  const { rows } = await pgPool().query<{ operationId: string }>(NEXT_STARTABLE, [hostId, null]);
+  return rows[0]?.operationId ?? null;
+}
+
+/** How a deployment's run ends: serving, or stopped short (its place on the host is freed). */
+export type TRunEnd = "running" | "failed" | "blocked" | "cancelled";
+
+/**
+ * Ends a deployment's run (status, reason, finish time) and, in the same statement, finds the
+ * deployment that can start on its host now: that one's operation, or null. Ending and looking
+ * were two round trips on the path from one deployment of a host to the next.
+ */
+export async function endRun(
+  hostId: string,
+  deploymentId: string,
+  status: TRunEnd,
+  error: string | null,
+): Promise<string | null> {
+  const { rows } = await pgPool().query<{ operationId: string }>(
+    `WITH ended AS (
+      UPDATE "Deployment"
+      SET status = $3::"DeploymentStatus", error = $4::text, "finishedAt" = clock_timestamp() AT TIME ZONE 'UTC'
+      WHERE id = $2 RETURNING id
     )
-    SELECT next."operationId" FROM next, "Host" h
-    WHERE h.id = ${hostId} AND (
-      SELECT count(*) FROM "Deployment" d WHERE d."hostId" = h.id AND d.status = 'deploying'
-    ) < h."deployConcurrency" AND NOT EXISTS (
-      SELECT 1 FROM "DeploymentAction" a WHERE a."hostId" = h.id AND a.active
-    ) AND NOT EXISTS (
-      SELECT 1 FROM "Deployment" d
-      WHERE d."hostId" = h.id AND d."dirId" = next."dirId" AND d.status = 'deploying'
-    )`;
+    SELECT startable."operationId" FROM ended, (${NEXT_STARTABLE}) AS startable`,
+    [hostId, deploymentId, status, error],
+  );
   return rows[0]?.operationId ?? null;
 }

@@ -23,7 +23,7 @@ import { Cancelled, type TCancelWatch, watchForCancel } from "./cancel-watch";
 import { deploymentSteps, stopCommand } from "./commands";
 import { failureCause } from "./failure-causes";
 import { fitCheck } from "./fit";
-import { claimHost } from "./host-slots";
+import { claimHost, endRun } from "./host-slots";
 import {
   clearMarkerCommand,
   inStageGroup,
@@ -42,7 +42,7 @@ import { withSecrets } from "./secrets";
 import { targetDevice } from "./service-files";
 import { portStateCommand, SERVICE_STATE, serviceStateCommand, waitStoppedCommand } from "./service-state";
 import type { TStep } from "./steps";
-import { wakeNextDeployment } from "./wake-next";
+import { wake, wakeNextDeployment } from "./wake-next";
 
 type TContext = { redis: Redis; ssh: SshPool };
 
@@ -113,12 +113,14 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
 
   const started = await startOperationRun(operationId, ctx.redis);
   if (!started) {
-    await finishDeployment(
-      dep.id,
-      "failed",
-      "The deployment's run could not start (its operation had ended)",
+    await wake(
+      await endRun(
+        dep.hostId,
+        dep.id,
+        "failed",
+        "The deployment's run could not start (its operation had ended)",
+      ),
     );
-    await wakeNextDeployment(dep.hostId);
     return "done";
   }
   const { op, log } = started;
@@ -209,9 +211,8 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
   ): Promise<void> {
     if (!(await stillOwner())) throw new SupersededRun(operationId);
     await log.close();
-    await finishDeployment(dep.id, status, error);
     // The host is free from here: the next deployment queued for it starts now.
-    await wakeNextDeployment(dep.hostId);
+    await wake(await endRun(dep.hostId, dep.id, status, error));
     await transition(db(), operationId, "running", opStatus, {
       error,
       ...(prereq ? { result: { prerequisites: prereq } as unknown as Prisma.InputJsonObject } : {}),
@@ -498,17 +499,6 @@ function readSanityAnswer(body: string): { model: string; answer: string; tokens
   } catch (err) {
     throw new StageFailure(`The chat completion answer is not what vLLM returns: ${(err as Error).message}`);
   }
-}
-
-async function finishDeployment(
-  id: string,
-  status: "running" | "failed" | "blocked" | "cancelled",
-  error: string | null,
-): Promise<void> {
-  await db().deployment.update({
-    where: { id },
-    data: { status, error, finishedAt: new Date() },
-  });
 }
 
 function sleep(ms: number): Promise<void> {

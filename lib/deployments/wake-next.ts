@@ -10,8 +10,17 @@ import { nextStartable } from "./host-slots";
  */
 export async function wakeNextDeployment(hostId: string): Promise<void> {
   try {
-    const next = await nextStartable(hostId);
-    if (next) await promoteDelayed(next);
+    await wake(await nextStartable(hostId));
+  } catch {
+    // The next look of the waiting job picks it up.
+  }
+}
+
+/** Starts the waiting job of this operation now (`endRun`'s answer); best effort, as above. */
+export async function wake(operationId: string | null): Promise<void> {
+  if (!operationId) return;
+  try {
+    await promoteDelayed(operationId);
   } catch {
     // The next look of the waiting job picks it up.
   }

@@ -23,8 +23,9 @@ export async function enqueue<N extends TJobName>(
   const data = jobSchemas[name].parse(payload);
   // The request that queued it (when there is one), for the worker's log lines about the job.
   const requestId = currentRequestId();
+  const jobId = attempt === 0 ? data.operationId : `${data.operationId}-${attempt}`;
   await operationsQueue().add(name, requestId ? { ...data, requestId } : data, {
-    jobId: attempt === 0 ? data.operationId : `${data.operationId}-${attempt}`,
+    jobId,
     // A run that throws met the panel's own services failing (a stage's failure is recorded, not
     // thrown): it is tried again, and resumes from its stage, once PostgreSQL or Redis is back.
     attempts: env().WEBOPS_JOB_ATTEMPTS,
@@ -32,14 +33,37 @@ export async function enqueue<N extends TJobName>(
     removeOnComplete: { age: 7 * 86_400 },
     removeOnFail: { age: 30 * 86_400 },
   });
+  if (attempt !== 0) await rememberLatestJob(data.operationId, jobId);
+}
+
+/** The id of an operation's latest job, when it is not the operation's id (a retry's, a resume's). */
+function latestJobKey(operationId: string): string {
+  return `webops:opjob:${operationId}`;
+}
+
+/** A retried or resumed operation's job has an id of its own: a wake-up finds it through this. */
+export async function rememberLatestJob(operationId: string, jobId: string): Promise<void> {
+  await redis().set(latestJobKey(operationId), jobId, "EX", 30 * 86_400);
 }
 
 /**
- * Moves a job that waits in the delayed set (a deployment whose host was busy looks again after
- * WEBOPS_HOST_QUEUE_POLL_MS) to the front now. No-op when the job is not delayed.
+ * Moves an operation's job that waits in the delayed set (a deployment whose host was busy looks
+ * again after WEBOPS_HOST_QUEUE_POLL_MS) to the front now: its first job, or its latest (a retry's).
+ * No-op when neither is delayed.
  */
-export async function promoteDelayed(jobId: string): Promise<void> {
-  // promote() itself refuses a job that is not delayed (running, or already waiting).
-  const job = await operationsQueue().getJob(jobId);
-  await job?.promote().catch(() => undefined);
+export async function promoteDelayed(operationId: string): Promise<void> {
+  // promote() itself refuses a job that is not delayed (running, or already waiting, or done).
+  const promote = async (jobId: string) => {
+    const job = await operationsQueue().getJob(jobId);
+    return job
+      ? job.promote().then(
+          () => true,
+          () => false,
+        )
+      : false;
+  };
+  if (await promote(operationId)) return;
+  // The operation's first job is done or running: a retry's job may be the one waiting.
+  const latest = await redis().get(latestJobKey(operationId));
+  if (latest) await promote(latest);
 }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { claimHost, lockHost, nextStartable } from "@/lib/deployments/host-slots";
+import { claimHost, endRun, lockHost, nextStartable } from "@/lib/deployments/host-slots";
 
 // How a worker takes a host for a deployment, against the real PostgreSQL: in line (the oldest
 // queued first), at most `deployConcurrency` deploying at once, each on a numbered place that the
@@ -86,6 +86,48 @@ describe("host places", () => {
     expect(await claimHost(d3)).toBe(true);
     expect(await row(d3)).toEqual({ status: "deploying", hostSlot: 0 });
     expect(await claimHost(d4)).toBe(false);
+  });
+
+  it("a run's end frees its place and names the next in line, in one statement", async () => {
+    const host = await hostWith(1);
+    const [d1, d2] = (await queued(host.id, 2)) as [string, string];
+    expect(await claimHost(d1)).toBe(true);
+    const first = await db().deployment.findUniqueOrThrow({ where: { operationId: d1 } });
+    // Stored times are UTC, as Prisma writes them: the claim's start reads back as the test's now.
+    expect(Math.abs((first.startedAt?.getTime() ?? 0) - Date.now())).toBeLessThan(10_000);
+
+    expect(await endRun(host.id, first.id, "failed", "Install the runtime: no space left")).toBe(d2);
+    const ended = await db().deployment.findUniqueOrThrow({ where: { id: first.id } });
+    expect(ended).toMatchObject({ status: "failed", error: "Install the runtime: no space left" });
+    expect(Math.abs((ended.finishedAt?.getTime() ?? 0) - Date.now())).toBeLessThan(10_000);
+    expect(await claimHost(d2)).toBe(true);
+
+    // Nothing behind it: no next.
+    const second = await db().deployment.findUniqueOrThrow({ where: { operationId: d2 } });
+    expect(await endRun(host.id, second.id, "running", null)).toBeNull();
+    expect(await row(d2)).toMatchObject({ status: "running" });
+  });
+
+  it("a run's end names the next in its own folder (the place it frees is that folder's)", async () => {
+    const host = await hostWith(2);
+    const [d1, d2] = (await queued(host.id, 2, `end${Date.now()}`)) as [string, string];
+    expect(await claimHost(d1)).toBe(true);
+    const first = await db().deployment.findUniqueOrThrow({ where: { operationId: d1 } });
+    expect(await nextStartable(host.id)).toBeNull();
+    expect(await endRun(host.id, first.id, "cancelled", "Cancelled by an operator")).toBe(d2);
+  });
+
+  it("a run's end names no next while an action holds the host", async () => {
+    const host = await hostWith(1);
+    const [d1, d2] = (await queued(host.id, 2)) as [string, string];
+    expect(await claimHost(d1)).toBe(true);
+    const first = await db().deployment.findUniqueOrThrow({ where: { operationId: d1 } });
+    const op = await db().operation.create({ data: { kind: "deployment_stop", hostId: host.id } });
+    await db().deploymentAction.create({
+      data: { deploymentId: first.id, hostId: host.id, operationId: op.id, active: true },
+    });
+    expect(await endRun(host.id, first.id, "failed", "Connect: refused")).toBeNull();
+    expect(await row(d2)).toEqual({ status: "queued", hostSlot: null });
   });
 
   it("a lowered setting holds new deployments back until fewer than it are deploying", async () => {
