@@ -4,7 +4,7 @@
 // run: the sum of each host's own deployment work (what the queue and the workers cost on top), one
 // viewer against a hundred. TEST FIXTURES: the loopback package index with the stand-in vllm and the
 // model folder on each host. Writes bench/results/load.json.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -17,6 +17,7 @@ import { startTestHost, type TestHost } from "../test/hosts";
 import { fixturePipSpec, freePort, putModelOnHost } from "../test/support/deployments";
 import { readEvents, type TSseResult } from "./logs/sse";
 import { startBenchSystem, type TBenchSystem } from "./logs/system";
+import { lowCpuGroup } from "./support/cpu-group";
 import { median } from "./support/stats";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
   const workers: ChildProcess[] = [];
   const hosts: TestHost[] = [];
   let index: FixtureIndex | undefined;
+  // The test hosts stand in for other machines: they get only the CPU the panel leaves (see lowCpuGroup).
+  const hostsGroup = lowCpuGroup("webops-bench-load-hosts");
   try {
     process.env.DATABASE_URL = system.databaseUrl;
     process.env.REDIS_URL = system.redisUrl;
@@ -120,7 +123,13 @@ async function main(): Promise<void> {
 
     console.log(`starting ${HOSTS} ready test hosts and the fixture index ...`);
     index = await startFixtureIndex();
-    for (let i = 0; i < HOSTS; i++) hosts.push(await startTestHost("ready", { name: `load-${i}` }));
+    console.log(
+      hostsGroup
+        ? `test hosts in CPU group ${hostsGroup.path} (${hostsGroup.share})`
+        : "no CPU group could be made: the test hosts share the CPU with the panel",
+    );
+    for (let i = 0; i < HOSTS; i++)
+      hosts.push(await startTestHost("ready", { name: `load-${i}`, cpuGroup: hostsGroup?.path }));
     await Promise.all(hosts.map((h) => putModelOnHost(h)));
     const hostIds: string[] = [];
     for (const [i, h] of hosts.entries()) {
@@ -235,6 +244,9 @@ async function main(): Promise<void> {
     redis.disconnect();
     await Promise.all(workers.splice(0).map(stopChild));
     await Promise.all(hosts.splice(0).map((h) => h.stop()));
+    // The hosts' deleted files are written out now, not during the timed phase: that writeback held
+    // up the web app's (synchronous) log writes for seconds in some runs.
+    execFileSync("sync");
     console.log(`API: ${API_RPS} requests/s for ${API_SECONDS} s (history list and deployment detail) ...`);
     // Warm-up, untimed: the first requests of a route load its code into the web app.
     // A kept-alive connection of the viewers' phase that the web app has since closed fails once
@@ -352,6 +364,9 @@ async function main(): Promise<void> {
         api: `after the deployments phase, with the workers and test hosts stopped (the web app, PostgreSQL and Redis alone), after ${WARM_UP} untimed warm-up requests, ten at a time; open loop: one request every ${1000 / API_RPS} ms for ${API_SECONDS} s, alternating GET /api/deployments?limit=25 (every other one filtered by status) and GET /api/deployments/:id; latency from send to the last byte`,
       },
       machine: {
+        test_hosts_cpu: hostsGroup
+          ? `all test host processes in one CPU cgroup, ${hostsGroup.share}; the panel's processes at the default share`
+          : "test hosts share the CPU with the panel",
         cpus: cpus().length,
         cpu_model: cpus()[0]?.model ?? "",
         memory_gib: Math.round(totalmem() / 2 ** 30),
@@ -379,6 +394,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(workers.map(stopChild));
     await Promise.all(hosts.map((h) => h.stop()));
+    hostsGroup?.remove();
     await index?.stop();
     const { disconnectDb } = await import("../lib/db");
     await disconnectDb();

@@ -49,6 +49,8 @@ export interface TestHostOptions {
   authorizedKeys?: readonly string[];
   /** false writes `AllowTcpForwarding no`, so the host refuses to be a jump host. Default: true. */
   allowTcpForwarding?: boolean;
+  /** A CPU cgroup's directory for every process of the host (see `SshdOptions.cpuGroup`). */
+  cpuGroup?: string;
 }
 
 export interface TestHost {
@@ -159,6 +161,7 @@ export async function startTestHost(profile: HostProfile, opts: TestHostOptions 
         port: PORT,
         logFile: join(dir, "sshd.log"),
         settings,
+        cpuGroup: opts.cpuGroup,
       };
       try {
         started = { sshd: await startSshd(sshdOpts), sshdOpts };

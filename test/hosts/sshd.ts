@@ -1,9 +1,10 @@
 // Starting the host's sshd and knowing when it really serves: the port answering is not enough (it
 // could be another process's sshd on a racing address), so we also wait for our sshd's own log line.
 import { spawn } from "node:child_process";
-import { closeSync, openSync, statSync } from "node:fs";
+import { closeSync, openSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
+import { join } from "node:path";
 import { CHROOT_ENV, sleep } from "./exec";
 
 export const PORT = 2222;
@@ -77,6 +78,11 @@ export interface SshdOptions {
   logFile: string;
   /** sshd_config settings as `Key=value`, passed with -o (they win over the host's sshd_config). */
   settings: readonly string[];
+  /**
+   * A CPU cgroup's directory the listening sshd joins as it starts: its sessions, and whatever they
+   * start, belong to it too (benchmarks give their test hosts a low share of the CPU this way).
+   */
+  cpuGroup?: string;
 }
 
 /** The listening sshd of one host: the process we spawned (unshare, chroot and sh exec into it). */
@@ -130,6 +136,9 @@ export async function startSshd(o: SshdOptions): Promise<ListeningSshd> {
   );
   closeSync(out);
   child.unref();
+  // unshare execs chroot, sh and sshd in turn: one process, which has forked nothing yet.
+  if (o.cpuGroup && child.pid !== undefined)
+    writeFileSync(join(o.cpuGroup, "cgroup.procs"), String(child.pid));
   let exited: string | undefined;
   const exitedPromise = new Promise<void>((resolve) => {
     child.on("exit", (code, signal) => {

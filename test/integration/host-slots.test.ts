@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { claimHost, endRun, lockHost, nextStartable } from "@/lib/deployments/host-slots";
+import { requestDeploymentAction } from "@/lib/deployments/lifecycle";
+import { AppError } from "@/lib/errors";
 
 // How a worker takes a host for a deployment, against the real PostgreSQL: in line (the oldest
 // queued first), at most `deployConcurrency` deploying at once, each on a numbered place that the
@@ -16,10 +18,10 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-async function hostWith(deployConcurrency: number) {
+async function hostWith(deployConcurrency: number, prefix = "slots") {
   const host = await db().host.create({
     data: {
-      name: `slots-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
+      name: `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
       address: "127.0.0.1",
       port: 22,
       username: "deploy",
@@ -128,6 +130,27 @@ describe("host places", () => {
     });
     expect(await endRun(host.id, first.id, "failed", "Connect: refused")).toBeNull();
     expect(await row(d2)).toEqual({ status: "queued", hostSlot: null });
+  });
+
+  it("an action asked for on a host with a deployment in line is refused with that deployment named", async () => {
+    // A host whose name holds "unique": the refusal is not mistaken for a unique-index violation
+    // (which would read "another stop, start, restart or undeploy is running").
+    const host = await hostWith(1, "unique");
+    const [d1, d2] = (await queued(host.id, 2)) as [string, string];
+    expect(await claimHost(d1)).toBe(true);
+    const first = await db().deployment.findUniqueOrThrow({ where: { operationId: d1 } });
+    await endRun(host.id, first.id, "running", null);
+    const second = await db().deployment.findUniqueOrThrow({ where: { operationId: d2 } });
+    const refused = await requestDeploymentAction(first.id, "stop").then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe("conflict");
+    expect((refused as AppError).message).toBe(
+      `Deployment ${second.id} is queued on ${host.name}; one change per host at a time, so try again when it ends`,
+    );
+    expect(await db().deploymentAction.count({ where: { hostId: host.id } })).toBe(0);
   });
 
   it("a lowered setting holds new deployments back until fewer than it are deploying", async () => {
