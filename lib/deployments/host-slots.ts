@@ -1,4 +1,3 @@
-import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { pgPool } from "../pg-pool";
 
@@ -9,7 +8,8 @@ import { pgPool } from "../pg-pool";
  */
 
 /**
- * Claims of a host's places and starts of actions on it take this transaction lock first, so each
+ * Claims of a host's places (webops_claim_host, the same key) and starts of actions on it take this
+ * transaction lock first, so each
  * sees what the other committed: a deployment and an action never both pass their checks at once.
  */
 export function lockHost(tx: Prisma.TransactionClient, hostId: string): Promise<number> {
@@ -22,50 +22,17 @@ const CONTENDED_TRIES = 3;
 /**
  * Takes a free place on its host for this deployment when it is next in line: the oldest queued
  * deployment of its host, no action running there, fewer deployments deploying there than the host
- * allows, and none deploying in its folder. One statement under the host's lock, keyed by the
- * deployment's operation (the job's id). True when taken.
+ * allows, and none deploying in its folder. One round trip: the function `webops_claim_host`
+ * (migration 20261202142000_claim_host_function) takes the host's lock (see lockHost) and then
+ * claims. Keyed by the deployment's operation (the job's id). True when taken.
  */
 export async function claimHost(operationId: string): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const [, claimed] = await db().$transaction([
-        // The host's lock (see lockHost), taken before the claim's statement reads anything.
-        db().$executeRaw`
-        SELECT 1 FROM "Deployment" d,
-          pg_advisory_xact_lock(hashtextextended('webops:host:' || d."hostId", 0))
-        WHERE d."operationId" = ${operationId}`,
-        db().$executeRaw`
-        UPDATE "Deployment" d
-        SET status = 'deploying', "hostSlot" = free.slot,
-            -- When it got its place (after the lock), in UTC as every stored time is.
-            "startedAt" = COALESCE(d."startedAt", clock_timestamp() AT TIME ZONE 'UTC'), "finishedAt" = NULL
-        FROM (
-          SELECT q.id, (
-            SELECT g.slot FROM "Host" h, generate_series(0, h."deployConcurrency" - 1) AS g(slot)
-            WHERE h.id = q."hostId" AND (
-              -- Places above a lowered setting may still be held: count, not only the free number.
-              SELECT count(*) FROM "Deployment" o WHERE o."hostId" = q."hostId" AND o.status = 'deploying'
-            ) < h."deployConcurrency" AND NOT EXISTS (
-              SELECT 1 FROM "Deployment" o
-              WHERE o."hostId" = q."hostId" AND o.status = 'deploying' AND o."hostSlot" = g.slot
-            )
-            ORDER BY g.slot LIMIT 1
-          ) AS slot
-          FROM "Deployment" q WHERE q."operationId" = ${operationId} AND q.status = 'queued'
-        ) AS free
-        WHERE d.id = free.id AND free.slot IS NOT NULL AND NOT EXISTS (
-          SELECT 1 FROM "Deployment" o
-          WHERE o."hostId" = d."hostId" AND o.status = 'queued' AND o.id <> d.id
-            AND (o."createdAt" < d."createdAt" OR (o."createdAt" = d."createdAt" AND o.id < d.id))
-        ) AND NOT EXISTS (
-          SELECT 1 FROM "DeploymentAction" a WHERE a."hostId" = d."hostId" AND a.active
-        ) AND NOT EXISTS (
-          -- A redeploy or rollback reuses its original's folder: never two pipelines in one folder.
-          SELECT 1 FROM "Deployment" o
-          WHERE o."hostId" = d."hostId" AND o."dirId" = d."dirId" AND o.status = 'deploying'
-        )`,
+      const { rows } = await pgPool().query<{ claimed: boolean }>("SELECT webops_claim_host($1) AS claimed", [
+        operationId,
       ]);
-      return claimed === 1;
+      return rows[0]?.claimed === true;
     } catch (err) {
       // Another deployment took the same place first: look again for the next one.
       const contended = /Deployment_one_deploying_per_host_slot|23505|unique/i.test((err as Error).message);
