@@ -48,10 +48,15 @@ export function lowCpuGroup(name: string): TCpuGroup | null {
 
 function removeGroup(path: string, parent: string): void {
   try {
-    for (const pid of readFileSync(join(path, "cgroup.procs"), "utf8").split("\n").filter(Boolean))
-      writeFileSync(join(parent, "cgroup.procs"), pid);
+    for (const pid of readFileSync(join(path, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) {
+      try {
+        writeFileSync(join(parent, "cgroup.procs"), pid);
+      } catch {
+        // Exited meanwhile.
+      }
+    }
     rmdirSync(path);
   } catch {
-    // A process that exits meanwhile, or a group already gone.
+    // A group already gone.
   }
 }

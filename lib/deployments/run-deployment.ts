@@ -114,12 +114,7 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
   const started = await startOperationRun(operationId, ctx.redis);
   if (!started) {
     await wake(
-      await endRun(
-        dep.hostId,
-        dep.id,
-        "failed",
-        "The deployment's run could not start (its operation had ended)",
-      ),
+      await endRun(dep.id, "failed", "The deployment's run could not start (its operation had ended)"),
     );
     return "done";
   }
@@ -212,7 +207,7 @@ export async function runDeployment(operationId: string, ctx: TContext): Promise
     if (!(await stillOwner())) throw new SupersededRun(operationId);
     await log.close();
     // The host is free from here: the next deployment queued for it starts now.
-    await wake(await endRun(dep.hostId, dep.id, status, error));
+    await wake(await endRun(dep.id, status, error));
     await transition(db(), operationId, "running", opStatus, {
       error,
       ...(prereq ? { result: { prerequisites: prereq } as unknown as Prisma.InputJsonObject } : {}),

@@ -3,8 +3,9 @@ import { promoteDelayed } from "../queue/enqueue";
 import { nextStartable } from "./host-slots";
 
 /**
- * Something changed on a host (a deployment or an action ended, a queued one was cancelled, a
- * deployment took a place on a host that allows several): the deployment next in line starts now,
+ * Something changed on a host (an action ended, a queued deployment was cancelled, a lost one was
+ * failed, a deployment took a place on a host that allows several; a run's own end looks in
+ * `endRun` and calls `wake`): the deployment next in line starts now,
  * if it can, instead of at its next look (WEBOPS_HOST_QUEUE_POLL_MS), so the queue costs
  * milliseconds, not a polling interval. Best effort: the poll still comes if this fails.
  */

@@ -24,6 +24,9 @@ export async function enqueue<N extends TJobName>(
   // The request that queued it (when there is one), for the worker's log lines about the job.
   const requestId = currentRequestId();
   const jobId = attempt === 0 ? data.operationId : `${data.operationId}-${attempt}`;
+  // Before the job exists: a key naming a job that was never added is harmless, a job a wake-up
+  // cannot find waits for its next look.
+  if (attempt !== 0 && name === "deploy") await rememberLatestJob(data.operationId, jobId);
   await operationsQueue().add(name, requestId ? { ...data, requestId } : data, {
     jobId,
     // A run that throws met the panel's own services failing (a stage's failure is recorded, not
@@ -33,7 +36,6 @@ export async function enqueue<N extends TJobName>(
     removeOnComplete: { age: 7 * 86_400 },
     removeOnFail: { age: 30 * 86_400 },
   });
-  if (attempt !== 0) await rememberLatestJob(data.operationId, jobId);
 }
 
 /** The id of an operation's latest job, when it is not the operation's id (a retry's, a resume's). */
@@ -42,7 +44,7 @@ function latestJobKey(operationId: string): string {
 }
 
 /** A retried or resumed operation's job has an id of its own: a wake-up finds it through this. */
-export async function rememberLatestJob(operationId: string, jobId: string): Promise<void> {
+async function rememberLatestJob(operationId: string, jobId: string): Promise<void> {
   await redis().set(latestJobKey(operationId), jobId, "EX", 30 * 86_400);
 }
 

@@ -137,8 +137,17 @@ export async function startSshd(o: SshdOptions): Promise<ListeningSshd> {
   closeSync(out);
   child.unref();
   // unshare execs chroot, sh and sshd in turn: one process, which has forked nothing yet.
-  if (o.cpuGroup && child.pid !== undefined)
-    writeFileSync(join(o.cpuGroup, "cgroup.procs"), String(child.pid));
+  if (o.cpuGroup && child.pid !== undefined) {
+    try {
+      writeFileSync(join(o.cpuGroup, "cgroup.procs"), String(child.pid));
+    } catch (err) {
+      // Exited already (ESRCH): its exit is reported below as any failed start is.
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") {
+        child.kill("SIGKILL");
+        throw err;
+      }
+    }
+  }
   let exited: string | undefined;
   const exitedPromise = new Promise<void>((resolve) => {
     child.on("exit", (code, signal) => {

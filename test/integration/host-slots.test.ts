@@ -1,7 +1,9 @@
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { claimHost, endRun, lockHost, nextStartable } from "@/lib/deployments/host-slots";
 import { requestDeploymentAction } from "@/lib/deployments/lifecycle";
+import { databaseUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 // How a worker takes a host for a deployment, against the real PostgreSQL: in line (the oldest
@@ -95,18 +97,15 @@ describe("host places", () => {
     const [d1, d2] = (await queued(host.id, 2)) as [string, string];
     expect(await claimHost(d1)).toBe(true);
     const first = await db().deployment.findUniqueOrThrow({ where: { operationId: d1 } });
-    // Stored times are UTC, as Prisma writes them: the claim's start reads back as the test's now.
-    expect(Math.abs((first.startedAt?.getTime() ?? 0) - Date.now())).toBeLessThan(10_000);
 
-    expect(await endRun(host.id, first.id, "failed", "Install the runtime: no space left")).toBe(d2);
+    expect(await endRun(first.id, "failed", "Install the runtime: no space left")).toBe(d2);
     const ended = await db().deployment.findUniqueOrThrow({ where: { id: first.id } });
     expect(ended).toMatchObject({ status: "failed", error: "Install the runtime: no space left" });
-    expect(Math.abs((ended.finishedAt?.getTime() ?? 0) - Date.now())).toBeLessThan(10_000);
     expect(await claimHost(d2)).toBe(true);
 
     // Nothing behind it: no next.
     const second = await db().deployment.findUniqueOrThrow({ where: { operationId: d2 } });
-    expect(await endRun(host.id, second.id, "running", null)).toBeNull();
+    expect(await endRun(second.id, "running", null)).toBeNull();
     expect(await row(d2)).toMatchObject({ status: "running" });
   });
 
@@ -116,7 +115,7 @@ describe("host places", () => {
     expect(await claimHost(d1)).toBe(true);
     const first = await db().deployment.findUniqueOrThrow({ where: { operationId: d1 } });
     expect(await nextStartable(host.id)).toBeNull();
-    expect(await endRun(host.id, first.id, "cancelled", "Cancelled by an operator")).toBe(d2);
+    expect(await endRun(first.id, "cancelled", "Cancelled by an operator")).toBe(d2);
   });
 
   it("a run's end names no next while an action holds the host", async () => {
@@ -128,7 +127,7 @@ describe("host places", () => {
     await db().deploymentAction.create({
       data: { deploymentId: first.id, hostId: host.id, operationId: op.id, active: true },
     });
-    expect(await endRun(host.id, first.id, "failed", "Connect: refused")).toBeNull();
+    expect(await endRun(first.id, "failed", "Connect: refused")).toBeNull();
     expect(await row(d2)).toEqual({ status: "queued", hostSlot: null });
   });
 
@@ -139,7 +138,7 @@ describe("host places", () => {
     const [d1, d2] = (await queued(host.id, 2)) as [string, string];
     expect(await claimHost(d1)).toBe(true);
     const first = await db().deployment.findUniqueOrThrow({ where: { operationId: d1 } });
-    await endRun(host.id, first.id, "running", null);
+    await endRun(first.id, "running", null);
     const second = await db().deployment.findUniqueOrThrow({ where: { operationId: d2 } });
     const refused = await requestDeploymentAction(first.id, "stop").then(
       () => null,
@@ -245,6 +244,68 @@ describe("host places", () => {
     }
     expect(await claim).toBe(false);
     expect(await row(d1)).toEqual({ status: "queued", hostSlot: null });
+  });
+
+  it("the queue's functions store their times in UTC whatever the session's time zone", async () => {
+    // A session 13 h 45 min ahead of UTC: a time taken without AT TIME ZONE 'UTC' would be that far off.
+    const client = new pg.Client({ connectionString: databaseUrl(), options: "-c TimeZone=Pacific/Chatham" });
+    await client.connect();
+    try {
+      const host = await hostWith(1);
+      const [d1] = (await queued(host.id, 1)) as [string];
+      const claimed = await client.query("SELECT webops_claim_host($1) AS claimed", [d1]);
+      expect(claimed.rows[0]).toEqual({ claimed: true });
+      const first = await db().deployment.findUniqueOrThrow({ where: { operationId: d1 } });
+      expect(Math.abs((first.startedAt?.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
+      await client.query(`SELECT webops_end_run($1, 'failed', 'Connect: refused')`, [first.id]);
+      const ended = await db().deployment.findUniqueOrThrow({ where: { id: first.id } });
+      expect(ended.status).toBe("failed");
+      expect(Math.abs((ended.finishedAt?.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("a run's end that waits for the host's lock sees what committed meanwhile (a cancelled head of the line)", async () => {
+    const host = await hostWith(1);
+    const [d1, d2, d3] = (await queued(host.id, 3)) as [string, string, string];
+    expect(await claimHost(d1)).toBe(true);
+    const first = await db().deployment.findUniqueOrThrow({ where: { operationId: d1 } });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    // Another holder of the host's lock (an action being started) while the run ends.
+    const holder = db().$transaction(
+      async (tx) => {
+        await lockHost(tx, host.id);
+        locked();
+        await released;
+      },
+      { timeout: 10_000 },
+    );
+    await holding;
+    let settled = false;
+    const end = endRun(first.id, "running", null).finally(() => {
+      settled = true;
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      expect(settled).toBe(false);
+      // The head of the line is cancelled while the end waits: the end's look must see it.
+      await db().deployment.update({ where: { operationId: d2 }, data: { status: "cancelled" } });
+    } finally {
+      release();
+      await holder;
+    }
+    expect(await end).toBe(d3);
+    expect(await nextStartable(host.id)).toBe(d3);
+  });
+
+  it("a run's end for a deployment that is gone is an error, not a silent no-op", async () => {
+    await expect(endRun("no-such-deployment", "failed", "Connect: refused")).rejects.toThrow(
+      /Deployment no-such-deployment is gone/,
+    );
   });
 
   it("the database refuses a second deployment on a taken place, and a deploying one without a place", async () => {
