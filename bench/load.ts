@@ -40,6 +40,18 @@ function percentile(values: readonly number[], p: number): number {
 }
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** Count, p50, p95 and max of a set of figures (ms). */
+function spread(values: readonly number[]) {
+  return values.length === 0
+    ? { count: 0 }
+    : {
+        count: values.length,
+        p50: round1(median(values)),
+        p95: round1(percentile(values, 95)),
+        max: round1(Math.max(...values)),
+      };
+}
+
 async function api<T>(system: TBenchSystem, path: string, init: { method?: string; body?: unknown } = {}) {
   const res = await fetch(`${system.webUrl}${path}`, {
     method: init.method ?? "GET",
@@ -213,6 +225,10 @@ async function main(): Promise<void> {
 
     // The queue: how long each deployment waited beyond what its host made it wait.
     const overheads: number[] = [];
+    // Split by what made it runnable: its creation (its host was free), or its host's previous
+    // deployment ending (the hand-over from one deployment of a host to the next).
+    const afterCreation: number[] = [];
+    const afterPrevious: number[] = [];
     const workByHost = new Map<string, number>();
     for (const hostId of hostIds) {
       const mine = rows
@@ -223,7 +239,9 @@ async function main(): Promise<void> {
       for (const r of mine) {
         if (!r.startedAt || !r.finishedAt) continue;
         const runnable = Math.max(r.createdAt.getTime(), freeAt);
-        overheads.push(Math.max(0, r.startedAt.getTime() - runnable));
+        const overhead = Math.max(0, r.startedAt.getTime() - runnable);
+        overheads.push(overhead);
+        (freeAt > r.createdAt.getTime() ? afterPrevious : afterCreation).push(overhead);
         freeAt = r.finishedAt.getTime();
         work += r.finishedAt.getTime() - r.startedAt.getTime();
       }
@@ -345,6 +363,8 @@ async function main(): Promise<void> {
             p95: round1(queueP95),
             max: round1(Math.max(...overheads)),
             mean: round1(overheads.reduce((a, b) => a + b, 0) / overheads.length),
+            after_previous_end: spread(afterPrevious),
+            after_creation: spread(afterCreation),
           },
         },
         api: {
@@ -387,6 +407,10 @@ async function main(): Promise<void> {
     console.log(
       `queue overhead   p95 ${round1(queueP95)} ms (p50 ${result.details.deployments.queue_overhead_ms.p50}, max ${result.details.deployments.queue_overhead_ms.max}; target < ${TARGETS.queue_overhead_ms_max} ms)  ${verdict(result.met.queue_overhead)}`,
     );
+    const part = (v: ReturnType<typeof spread>) =>
+      "p50" in v ? `${v.count}: p50 ${v.p50}, p95 ${v.p95}, max ${v.max} ms` : "none";
+    console.log(`  after the host's previous deployment ended  ${part(spread(afterPrevious))}`);
+    console.log(`  after creation (the host was free)          ${part(spread(afterCreation))}`);
     console.log(
       `API              ${result.details.api.achieved_rps} req/s, p99 ${round1(apiP99)} ms, errors ${errors} (target p99 < ${TARGETS.api_p99_ms_max} ms at ${API_RPS} req/s)  ${verdict(result.met.api_p99)}`,
     );
