@@ -48,12 +48,16 @@ describe("host check through the worker", () => {
     const stored = await storedLines(operation.id);
     expect(stored.map((l) => l.text)).toEqual(texts);
     expect(operation.lineCount).toBe(texts.length);
-    // The finished log's chunks are in the log search's index.
-    const chunks = await pgPool().query(`SELECT searchable FROM "LogChunk" WHERE "operationId" = $1`, [
-      operation.id,
-    ]);
-    expect(chunks.rows.length).toBeGreaterThan(0);
-    expect(chunks.rows.every((r) => r.searchable === true)).toBe(true);
+    // The finished log's chunks join the log search's index just after the final status is written.
+    const chunks = async () =>
+      (await pgPool().query(`SELECT searchable FROM "LogChunk" WHERE "operationId" = $1`, [operation.id]))
+        .rows as { searchable: boolean }[];
+    const deadline = Date.now() + 10_000;
+    while (!(await chunks()).every((r) => r.searchable) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const rows = await chunks();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.searchable === true)).toBe(true);
   });
 
   it.each([
