@@ -7,11 +7,22 @@ import { env } from "./env";
  */
 export type TRedisRole = "blocking" | "producer";
 
+/**
+ * The wait before reconnect attempt `times` (1-based) after Redis went away: doubling from 50 ms,
+ * at most 1 s, plus up to 100 ms of jitter so a fleet of workers does not reconnect in step.
+ * ioredis's own default grows to 5 s, so after an outage of a few seconds the panel refused to
+ * queue work for seconds after Redis was back.
+ */
+export function reconnectDelay(times: number, jitter = Math.random()): number {
+  return Math.min(50 * 2 ** Math.max(0, times - 1), 1000) + Math.floor(jitter * 100);
+}
+
 export function createRedis(role: TRedisRole): Redis {
   const redis = new Redis(env().REDIS_URL, {
     maxRetriesPerRequest: role === "blocking" ? null : 2,
     enableOfflineQueue: role === "blocking",
     lazyConnect: false,
+    retryStrategy: (times) => reconnectDelay(times),
   });
   // Without a listener ioredis prints unhandled error events; the callers see failed commands.
   redis.on("error", () => {});

@@ -11,6 +11,7 @@ import { createRedis } from "@/lib/redis";
 import { type FixtureIndex, startFixtureIndex } from "../fixtures/vllm";
 import { startTestHost, type TestHost } from "../hosts";
 import { pidsWithRoot } from "../hosts/mounts";
+import { testUrl } from "../setup/system-config";
 import { createViaApi, fixturePipSpec, freePort, putModelOnHost, waitFor } from "../support/deployments";
 import { addHost, runCheck } from "../support/operations";
 
@@ -74,11 +75,18 @@ async function settle<T>(what: string, probe: () => Promise<T | undefined>, ms: 
 }
 
 /**
- * After every case: no job active in the operations queue; every deployment of the host has ended,
+ * After every case: the panel reports PostgreSQL and Redis reachable; no job active in the operations queue; every deployment of the host has ended,
  * and each `running` one answers /health on its port; on the host, nothing runs but sshd and the
  * services of running deployments (a command of a failed or cancelled stage would be an orphan).
  */
 export async function afterCase(bed: TFaultBed): Promise<void> {
+  // The panel itself is back on both services (a restart case ends when the workers are; the web
+  // app's own connections reconnect on their own schedule, within about a second).
+  await settle(
+    "the panel's /api/health does not report PostgreSQL and Redis ok",
+    async () => ((await fetch(testUrl("/api/health")).catch(() => null))?.ok ? true : undefined),
+    30_000,
+  );
   const redis = createRedis("producer");
   const queue = new Queue(OPERATIONS_QUEUE, { connection: redis });
   try {
