@@ -100,6 +100,17 @@ export async function* followLogRuns(opts: FollowOptions): AsyncGenerator<TFollo
         yield run;
       }
     }
+    // The stream is read from after the viewer's last line, so status entries written before that
+    // line are not read again: a viewer that resumes (or loaded the stored lines first) starts from
+    // where the operation stands now, or a page would say "queued" above a running log.
+    if (lastSeq > 0) {
+      const now = await db.operation.findUniqueOrThrow({
+        where: { id: operationId },
+        select: { status: true, error: true },
+      });
+      if (!isFinalStatus(now.status))
+        yield { type: "status", seq: lastSeq, status: now.status, error: now.error };
+    }
     let cursor = `${lastSeq}-0`;
     while (!opts.signal.aborted) {
       // As bytes: a relay passes the lines on as they are.

@@ -84,6 +84,23 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     await log.close();
   });
 
+  it("tells a viewer that resumes after stored lines where a running operation stands", async () => {
+    const id = await newOperation();
+    const log = writer(id);
+    // The "running" entry sits before line 1: a viewer reading the stream after line 3 skips it.
+    log.status("running");
+    for (let i = 1; i <= 3; i++) log.line("stdout", `line ${i}`);
+    const abort = new AbortController();
+    const viewer = followLog({ operationId: id, afterSeq: 3, signal: abort.signal, db: db(), openReader });
+    const first = await viewer.next();
+    expect(first.value).toMatchObject({ type: "status", seq: 3, status: "running", error: null });
+    log.line("stdout", "line 4");
+    expect((await viewer.next()).value).toMatchObject({ type: "line", line: { seq: 4, text: "line 4" } });
+    abort.abort();
+    await viewer.return(undefined);
+    await log.close();
+  });
+
   it("keeps every line, in order, in PostgreSQL with contiguous sequence numbers", async () => {
     const id = await newOperation();
     const log = writer(id);

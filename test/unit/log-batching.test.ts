@@ -241,8 +241,9 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
     log.line("system", "after");
     log.status("succeeded");
     await log.close();
-    // Running when the viewer starts and when it meets "blocked"; finished by the final entry.
-    pg.state.earlier = ["running", "running"];
+    // Running when the viewer starts, when it resumes the stream and when it meets "blocked";
+    // finished by the final entry.
+    pg.state.earlier = ["running", "running", "running"];
     pg.state.status = "succeeded";
     const live = collect(follow(137));
     const events = await live;
@@ -250,8 +251,10 @@ describe("log lines in batches: one stream entry per burst, id = its last line",
     expect(events.find((e) => e.type === "line")).toMatchObject({
       line: { seq: 138, text: "line 138", stage: "install" },
     });
-    // The "blocked" entry is history (the operation runs on); the final status ends the follow.
+    // Where the operation stood when the viewer resumed; the "blocked" entry is history (the
+    // operation runs on); the final status ends the follow.
     expect(events.filter((e) => e.type === "status")).toEqual([
+      { type: "status", seq: 137, status: "running", error: null },
       { type: "status", seq: 301, status: "succeeded", error: null },
     ]);
   });
