@@ -29,13 +29,29 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 }
 
 /** A free TCP port on loopback (test hosts share this machine's network). */
+/** Ports handed out by this process: each goes to one deployment. */
+const handedOut = new Set<number>();
+
+/**
+ * A port free now for a deployment's server, below the kernel's ephemeral range (32768 and up on
+ * Linux): a port the kernel picks for listen(0) is one it also gives outgoing connections (pip's,
+ * ssh's, the health checks'), so one of those could hold it by the time the deployment starts.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
+  for (let tries = 0; tries < 200; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => resolve(true));
+    });
+    if (!bound) continue;
+    await new Promise((resolve) => server.close(resolve));
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error("no free port between 20000 and 32000 after 200 tries");
 }
 
 /** The uid and gid of the host's SSH user, read from the host's own /etc/passwd. */
