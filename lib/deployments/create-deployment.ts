@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db";
 import { AppError, validationError } from "../errors";
-import type { Prisma } from "../generated/prisma/client";
+import { newRecordId } from "../ids";
 import { queueOperation } from "../operations/queue-operation";
+import { pgPool } from "../pg-pool";
 import { PIPELINE } from "./pipeline";
 import { type TDeploymentSpec, ZDeploymentSpec } from "./schema";
 import { sealDeploymentSecret, withoutSecrets } from "./secrets";
@@ -13,6 +14,20 @@ export const ZCreateDeploymentBody = z.object({
   /** Deploy although the fit check failed (the operator ticked "Deploy anyway"). */
   force: z.boolean().default(false),
 });
+
+const INSERT_DEPLOYMENT = `
+  WITH op AS (
+    INSERT INTO "Operation" (id, kind, "hostId", params, "createdBy", "createdAt")
+    VALUES ($1, 'deploy', $2, $3::jsonb, $4, now() AT TIME ZONE 'UTC')
+    RETURNING id, "createdAt"
+  ), dep AS (
+    INSERT INTO "Deployment" (id, "hostId", "operationId", spec, "specHash", "modelName", "installMethod",
+      "apiKeySealed", "hfTokenSealed", "dirId", "redeployOfId", "createdBy", "createdAt")
+    SELECT $5, $2, op.id, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $4, op."createdAt" FROM op
+    RETURNING id
+  )
+  INSERT INTO "DeploymentStage" ("deploymentId", name, position)
+  SELECT dep.id, stage.name, stage.n - 1 FROM dep, unnest($14::text[]) WITH ORDINALITY AS stage(name, n)`;
 
 /** Hash of the whole configuration, secrets included (only as part of the hash). */
 export function specHash(spec: TDeploymentSpec): string {
@@ -50,43 +65,28 @@ export async function createDeployment(
     throw new AppError("conflict", `${host.name} is disabled; enable it before deploying to it`, {
       hostId: `${host.name} is disabled`,
     });
-  const created = await db().$transaction(async (tx) => {
-    const operation = await tx.operation.create({
-      data: {
-        kind: "deploy",
-        hostId: host.id,
-        params: { force: opts.force ?? false },
-        createdBy: opts.createdBy ?? null,
-      },
-    });
-    const deployment = await tx.deployment.create({
-      data: {
-        hostId: host.id,
-        operationId: operation.id,
-        spec: withoutSecrets(spec) as unknown as Prisma.InputJsonObject,
-        specHash: specHash(spec),
-        modelName: spec.servedModelName,
-        installMethod: spec.install.method,
-        dirId: opts.redeployOf?.dirId ?? "pending",
-        redeployOfId: opts.redeployOf?.id ?? null,
-        createdBy: opts.createdBy ?? null,
-      },
-    });
-    const updated = await tx.deployment.update({
-      where: { id: deployment.id },
-      data: {
-        dirId: opts.redeployOf?.dirId ?? deployment.id,
-        apiKeySealed: spec.serve.apiKey
-          ? sealDeploymentSecret(deployment.id, "apiKey", spec.serve.apiKey)
-          : null,
-        hfTokenSealed: spec.hfToken ? sealDeploymentSecret(deployment.id, "hfToken", spec.hfToken) : null,
-      },
-    });
-    await tx.deploymentStage.createMany({
-      data: PIPELINE.map((stage, position) => ({ deploymentId: deployment.id, name: stage.name, position })),
-    });
-    return updated;
-  });
+  const ids = { operation: newRecordId(), deployment: newRecordId() };
+  const redeployOf = opts.redeployOf;
+  // One statement, so one round trip and atomic on its own: the operation, the deployment (its
+  // spec without secrets, the secrets sealed to its id) and a row per stage. Times are UTC, as
+  // Prisma stores them.
+  await pgPool().query(INSERT_DEPLOYMENT, [
+    ids.operation,
+    host.id,
+    JSON.stringify({ force: opts.force ?? false }),
+    opts.createdBy ?? null,
+    ids.deployment,
+    JSON.stringify(withoutSecrets(spec)),
+    specHash(spec),
+    spec.servedModelName,
+    spec.install.method,
+    spec.serve.apiKey ? sealDeploymentSecret(ids.deployment, "apiKey", spec.serve.apiKey) : null,
+    spec.hfToken ? sealDeploymentSecret(ids.deployment, "hfToken", spec.hfToken) : null,
+    redeployOf?.dirId ?? ids.deployment,
+    redeployOf?.id ?? null,
+    PIPELINE.map((stage) => stage.name),
+  ]);
+  const created = { id: ids.deployment, operationId: ids.operation };
   try {
     await queueOperation("deploy", created.operationId, { what: "deployment" });
   } catch (err) {
