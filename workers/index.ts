@@ -14,7 +14,7 @@ import { runPrerequisites } from "@/lib/operations/run-prerequisites";
 import { startHeartbeat } from "@/lib/ops/heartbeat";
 import { recordJobDuration } from "@/lib/ops/job-durations";
 import { logEvent } from "@/lib/ops/log";
-import { endPgPool } from "@/lib/pg-pool";
+import { endPgPool, warmPgPool } from "@/lib/pg-pool";
 import { isJobName, isMonitorJobName, jobSchemas, MONITOR_QUEUE, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
 import { SshPool } from "@/lib/ssh";
@@ -74,6 +74,7 @@ const worker = new Worker(OPERATIONS_QUEUE, processJob, {
 });
 
 worker.on("ready", () => logEvent("info", "worker ready", { queue: OPERATIONS_QUEUE, pid: process.pid }));
+void warmPgPool();
 const stopHeartbeat = startHeartbeat(createRedis("producer"), settings.WEBOPS_WORKER_CONCURRENCY);
 const metricsRedis = createRedis("producer");
 
