@@ -229,6 +229,7 @@ async function main(): Promise<void> {
     // deployment ending (the hand-over from one deployment of a host to the next).
     const afterCreation: number[] = [];
     const afterPrevious: number[] = [];
+    const creationRows: TDeploymentRow[] = [];
     const workByHost = new Map<string, number>();
     for (const hostId of hostIds) {
       const mine = rows
@@ -242,6 +243,7 @@ async function main(): Promise<void> {
         const overhead = Math.max(0, r.startedAt.getTime() - runnable);
         overheads.push(overhead);
         (freeAt > r.createdAt.getTime() ? afterPrevious : afterCreation).push(overhead);
+        if (freeAt <= r.createdAt.getTime()) creationRows.push(r);
         freeAt = r.finishedAt.getTime();
         work += r.finishedAt.getTime() - r.startedAt.getTime();
       }
@@ -258,6 +260,20 @@ async function main(): Promise<void> {
     const redis = createRedis("producer");
     const queue = new Queue("webops-operations", { connection: redis });
     const failedJobs = (await queue.getJobCounts("failed")).failed ?? 0;
+    // Where a deployment on a free host spent its wait: its row's creation (the transaction's start)
+    // to its job's adding (the web app's clock), to a worker fetching it, to its claim of the host.
+    const creationLinks = {
+      created_to_added: [] as number[],
+      added_to_fetched: [] as number[],
+      fetched_to_started: [] as number[],
+    };
+    for (const r of creationRows) {
+      const job = await queue.getJob(r.operationId);
+      if (!job?.processedOn || !r.startedAt) continue;
+      creationLinks.created_to_added.push(job.timestamp - r.createdAt.getTime());
+      creationLinks.added_to_fetched.push(job.processedOn - job.timestamp);
+      creationLinks.fetched_to_started.push(r.startedAt.getTime() - job.processedOn);
+    }
     await queue.close();
     redis.disconnect();
     await Promise.all(workers.splice(0).map(stopChild));
@@ -365,6 +381,11 @@ async function main(): Promise<void> {
             mean: round1(overheads.reduce((a, b) => a + b, 0) / overheads.length),
             after_previous_end: spread(afterPrevious),
             after_creation: spread(afterCreation),
+            after_creation_links: {
+              created_to_added: spread(creationLinks.created_to_added),
+              added_to_fetched: spread(creationLinks.added_to_fetched),
+              fetched_to_started: spread(creationLinks.fetched_to_started),
+            },
           },
         },
         api: {
@@ -411,6 +432,15 @@ async function main(): Promise<void> {
       "p50" in v ? `${v.count}: p50 ${v.p50}, p95 ${v.p95}, max ${v.max} ms` : "none";
     console.log(`  after the host's previous deployment ended  ${part(spread(afterPrevious))}`);
     console.log(`  after creation (the host was free)          ${part(spread(afterCreation))}`);
+    console.log(
+      `    created → job added                       ${part(spread(creationLinks.created_to_added))}`,
+    );
+    console.log(
+      `    job added → fetched by a worker           ${part(spread(creationLinks.added_to_fetched))}`,
+    );
+    console.log(
+      `    fetched → host claimed                    ${part(spread(creationLinks.fetched_to_started))}`,
+    );
     console.log(
       `API              ${result.details.api.achieved_rps} req/s, p99 ${round1(apiP99)} ms, errors ${errors} (target p99 < ${TARGETS.api_p99_ms_max} ms at ${API_RPS} req/s)  ${verdict(result.met.api_p99)}`,
     );
