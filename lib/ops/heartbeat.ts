@@ -34,11 +34,15 @@ export function startHeartbeat(redis: Redis, concurrency: number): () => Promise
         HEARTBEAT_EVERY_MS * 3,
       )
       .catch(() => undefined);
-  void beat();
+  // A producer connection refuses commands until it is ready: beat as soon as it is (and again
+  // after every reconnect), not only at the next interval, or a new worker looks dead for a beat.
+  if (redis.status === "ready") void beat();
+  redis.on("ready", beat);
   const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
   timer.unref();
   return async () => {
     clearInterval(timer);
+    redis.off("ready", beat);
     await redis.del(`${PREFIX}${id}`).catch(() => undefined);
   };
 }
