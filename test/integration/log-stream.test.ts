@@ -110,7 +110,7 @@ describe("live log: Redis stream per operation, batched into PostgreSQL", () => 
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
     expect(rows[6]).toMatchObject({ stream: "stderr", text: "line 7" });
     expect((await db().operation.findUniqueOrThrow({ where: { id } })).lineCount).toBe(1500);
-    // Compressed with lz4 (PostgreSQL's pglz cost the log path 2.6 times the CPU).
+    // Compressed with lz4 (migration 20261202060000_log_chunk_lz4), not PostgreSQL's pglz.
     const methods = await db().$queryRaw<{ method: string | null }[]>`
       SELECT pg_column_compression(lines) AS method FROM "LogChunk" WHERE "operationId" = ${id}`;
     expect(methods.map((m) => m.method)).toEqual(methods.map(() => "lz4"));
