@@ -106,10 +106,12 @@ export async function* followLogRuns(opts: FollowOptions): AsyncGenerator<TFollo
     if (lastSeq > 0) {
       const now = await db.operation.findUniqueOrThrow({
         where: { id: operationId },
-        select: { status: true, error: true },
+        select: { status: true },
       });
       if (!isFinalStatus(now.status))
-        yield { type: "status", seq: lastSeq, status: now.status, error: now.error };
+        // No error with it: a live run has none to show, and the row may still hold the text of
+        // the block a Re-check resumed from (the stream's own "running" entry carries none either).
+        yield { type: "status", seq: lastSeq, status: now.status, error: null };
     }
     let cursor = `${lastSeq}-0`;
     while (!opts.signal.aborted) {
