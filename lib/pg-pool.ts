@@ -20,6 +20,8 @@ export function pgPool(): pg.Pool {
       connectionString: databaseUrl(),
       max: 8,
       min: POOL_MIN,
+      // Kept connections are probed, so one dropped by the network fails instead of hanging a query.
+      keepAlive: true,
       allowExitOnIdle: true,
     });
     // An idle connection that breaks (PostgreSQL restarted) is dropped; the next INSERT reconnects.
