@@ -84,7 +84,10 @@ export async function afterCase(bed: TFaultBed): Promise<void> {
   // app's own connections reconnect on their own schedule, within about a second).
   await settle(
     "the panel's /api/health does not report PostgreSQL and Redis ok",
-    async () => ((await fetch(testUrl("/api/health")).catch(() => null))?.ok ? true : undefined),
+    async () =>
+      (await fetch(testUrl("/api/health"), { signal: AbortSignal.timeout(2000) }).catch(() => null))?.ok
+        ? true
+        : undefined,
     30_000,
   );
   const redis = createRedis("producer");

@@ -28,12 +28,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   };
 }
 
-/** A free TCP port on loopback (test hosts share this machine's network). */
 /** Ports handed out by this process: each goes to one deployment. */
 const handedOut = new Set<number>();
 
 /**
- * A port free now for a deployment's server, below the kernel's ephemeral range (32768 and up on
+ * A TCP port free now on loopback for a deployment's server (test hosts share this machine's
+ * network), below the kernel's ephemeral range (32768 and up on
  * Linux): a port the kernel picks for listen(0) is one it also gives outgoing connections (pip's,
  * ssh's, the health checks'), so one of those could hold it by the time the deployment starts.
  */
