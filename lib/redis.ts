@@ -20,10 +20,16 @@ export function reconnectDelay(times: number, jitter = Math.random()): number {
 export function createRedis(role: TRedisRole): Redis {
   const redis = new Redis(env().REDIS_URL, {
     maxRetriesPerRequest: role === "blocking" ? null : 2,
-    enableOfflineQueue: role === "blocking",
+    // A producer's first commands wait for its first connection (a process's first request or job
+    // would otherwise fail while it connects); once connected, it fails fast while Redis is away.
+    enableOfflineQueue: true,
     lazyConnect: false,
     retryStrategy: (times) => reconnectDelay(times),
   });
+  if (role === "producer")
+    redis.once("ready", () => {
+      redis.options.enableOfflineQueue = false;
+    });
   // Without a listener ioredis prints unhandled error events; the callers see failed commands.
   redis.on("error", () => {});
   return redis;
