@@ -15,6 +15,7 @@ import { startHeartbeat } from "@/lib/ops/heartbeat";
 import { recordJobDuration } from "@/lib/ops/job-durations";
 import { logEvent } from "@/lib/ops/log";
 import { endPgPool, warmPgPool } from "@/lib/pg-pool";
+import { isLatestJob } from "@/lib/queue/enqueue";
 import { isJobName, isMonitorJobName, jobSchemas, MONITOR_QUEUE, OPERATIONS_QUEUE } from "@/lib/queue/jobs";
 import { createRedis } from "@/lib/redis";
 import { SshPool } from "@/lib/ssh";
@@ -49,6 +50,14 @@ async function processJob(job: Job, token?: string): Promise<void> {
     case "prerequisites":
       return runPrerequisites(parsed.data.operationId, context);
     case "deploy": {
+      // A job left from before a cancel and a retry: the retry's own job runs the deployment.
+      if (job.id && !(await isLatestJob(parsed.data.operationId, job.id))) {
+        logEvent("info", "stale job skipped", {
+          ...jobFields(job),
+          reason: "the operation was queued again",
+        });
+        return;
+      }
       // One deployment at a time per host: a job whose host is busy waits in line and looks again soon.
       if ((await runDeployment(parsed.data.operationId, context)) === "wait-for-host") {
         await job.moveToDelayed(Date.now() + settings.WEBOPS_HOST_QUEUE_POLL_MS, token);

@@ -50,8 +50,8 @@ async function rememberLatestJob(operationId: string, jobId: string): Promise<vo
 
 /**
  * Moves an operation's job that waits in the delayed set (a deployment whose host was busy looks
- * again after WEBOPS_HOST_QUEUE_POLL_MS) to the front now: its first job, or its latest (a retry's).
- * No-op when neither is delayed.
+ * again after WEBOPS_HOST_QUEUE_POLL_MS) to the front now: its latest job (a retry's, or else its
+ * first). No-op when that one is not delayed.
  */
 export async function promoteDelayed(operationId: string): Promise<void> {
   // promote() itself refuses a job that is not delayed (running, or already waiting, or done).
@@ -64,8 +64,18 @@ export async function promoteDelayed(operationId: string): Promise<void> {
         )
       : false;
   };
-  if (await promote(operationId)) return;
-  // The operation's first job is done or running: a retry's job may be the one waiting.
+  // Only the latest: a retried operation's first job may still wait too (it waited for its host
+  // when the deployment was cancelled), but it is stale, and the worker would end it unrun.
   const latest = await redis().get(latestJobKey(operationId));
-  if (latest) await promote(latest);
+  await promote(latest ?? operationId);
+}
+
+/**
+ * Whether a job is its operation's latest: the first job, unless the operation was queued again
+ * under a job id of its own (a retry). A deploy job that is not the latest is stale: the deployment
+ * it was queued for was cancelled and retried while it waited, and the retry's job runs it.
+ */
+export async function isLatestJob(operationId: string, jobId: string): Promise<boolean> {
+  const latest = await redis().get(latestJobKey(operationId));
+  return (latest ?? operationId) === jobId;
 }
