@@ -173,6 +173,31 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 200));
       }
 
+    // Untimed warm-up, as bench:logs has: one deployment per host, so that the workers' first
+    // deployments (which load and compile the pipeline's code, and open their connections) are not
+    // the timed phase's first ones. Its figures are recorded beside the timed ones.
+    console.log(`warm-up: one deployment per host (untimed) ...`);
+    const warmIds: string[] = [];
+    for (const hostId of hostIds)
+      warmIds.push(
+        (
+          await api<{ id: string; operationId: string }>(system, "/api/deployments", {
+            method: "POST",
+            body: { spec: fixturePipSpec(hostId, index, await freePort()), force: true },
+          })
+        ).id,
+      );
+    let warmRows: TDeploymentRow[] = [];
+    for (;;) {
+      warmRows = await db().deployment.findMany({ where: { id: { in: warmIds } } });
+      if (warmRows.every((r) => r.status !== "queued" && r.status !== "deploying")) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const warmFailed = warmRows.filter((r) => r.status !== "running").length;
+    const warmOverheads = warmRows.flatMap((r) =>
+      r.startedAt ? [r.startedAt.getTime() - r.createdAt.getTime()] : [],
+    );
+
     console.log(`deployments: ${HOSTS * PER_HOST} (${PER_HOST} per host), ${VIEWERS} viewers on one ...`);
     const usageBefore = webUsage(webPid);
     const started = performance.now();
@@ -249,7 +274,8 @@ async function main(): Promise<void> {
       }
       workByHost.set(hostId, work);
     }
-    const failedDeployments = rows.filter((r) => r.status !== "running").length;
+    // A warm-up deployment that failed is a failure like any other.
+    const failedDeployments = rows.filter((r) => r.status !== "running").length + warmFailed;
     const sumWorkS = [...workByHost.values()].reduce((a, b) => a + b, 0) / 1000;
     const longestHostS = Math.max(...workByHost.values()) / 1000;
 
@@ -377,6 +403,11 @@ async function main(): Promise<void> {
           workers: 2,
           worker_concurrency: env().WEBOPS_WORKER_CONCURRENCY,
           not_running: failedDeployments,
+          warm_up: {
+            deployments: warmRows.length,
+            not_running: warmFailed,
+            queue_overhead_ms: spread(warmOverheads),
+          },
           failed_bullmq_jobs: failedJobs,
           wall_s: round1(wallS),
           sum_of_host_work_s: round1(sumWorkS),
@@ -411,7 +442,7 @@ async function main(): Promise<void> {
       },
       method: {
         deployments:
-          "POST /api/deployments for every host in turn (force), each a fixture pip install from the loopback index, start, /health and sanity; queue overhead = a deployment's start (claimed by a worker) minus when it could start (created, or its host's previous deployment finished); baseline: the sum of each host's own deployment time",
+          "after an untimed warm-up of one deployment per host (ended before the timed phase; its figures under details.deployments.warm_up), POST /api/deployments for every host in turn (force), each a fixture pip install from the loopback index, start, /health and sanity; queue overhead = a deployment's start (claimed by a worker) minus when it could start (created, or its host's previous deployment finished); baseline: the sum of each host's own deployment time",
         viewers: `${VIEWERS} concurrent GET /api/operations/:id/events of one deployment, opened while it was queued, read to its end event; lost = lines missing or out of order at any viewer`,
         api: `after the deployments phase, with the workers and test hosts stopped (the web app, PostgreSQL and Redis alone), after ${WARM_UP} untimed warm-up requests, ten at a time; open loop: one request every ${1000 / API_RPS} ms for ${API_SECONDS} s, alternating GET /api/deployments?limit=25 (every other one filtered by status) and GET /api/deployments/:id; latency from send to the last byte`,
       },
@@ -441,6 +472,9 @@ async function main(): Promise<void> {
     );
     const part = (v: ReturnType<typeof spread>) =>
       "p50" in v ? `${v.count}: p50 ${v.p50}, p95 ${v.p95}, max ${v.max} ms` : "none";
+    console.log(
+      `  untimed warm-up, one per host (start − creation) ${part(spread(warmOverheads))}; not running ${warmFailed}`,
+    );
     console.log(`  after the host's previous deployment ended  ${part(spread(afterPrevious))}`);
     console.log(`  after creation (the host was free)          ${part(spread(afterCreation))}`);
     console.log(
