@@ -55,6 +55,15 @@ describe("/healthz", () => {
   });
 });
 
+describe("compression", () => {
+  it("is left to the proxy in front: a page goes out uncompressed to a client that accepts gzip", async () => {
+    const res = await anonymousFetch(testUrl("/signin"), { headers: { "accept-encoding": "gzip" } });
+    expect(res.status).toBe(200);
+    expect((await res.text()).length).toBeGreaterThan(2048);
+    expect(res.headers.get("content-encoding")).toBeNull();
+  });
+});
+
 describe("/metrics", () => {
   it("needs a token, and reports jobs, queues, deployments, workers and event-stream clients", async () => {
     expect((await anonymousFetch(testUrl("/metrics"))).status).toBe(401);
