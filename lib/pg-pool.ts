@@ -14,8 +14,8 @@ const POOL_MIN = 4;
  */
 export function pgPool(): pg.Pool {
   if (!globalForPool.webopsPgPool) {
-    // Four stay open when idle: a new connection costs a process fork and a SCRAM exchange, 10 to
-    // 100 ms on a busy machine, which a deployment's claim of its host would otherwise wait for.
+    // Four stay open when idle: a new connection costs a process fork and a SCRAM exchange, which
+    // a deployment's claim of its host would otherwise wait for.
     const pool = new pg.Pool({
       connectionString: databaseUrl(),
       max: 8,

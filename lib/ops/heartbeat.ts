@@ -34,8 +34,8 @@ export function startHeartbeat(redis: Redis, concurrency: number): () => Promise
         HEARTBEAT_EVERY_MS * 3,
       )
       .catch(() => undefined);
-  // A producer connection refuses commands until it is ready: beat as soon as it is (and again
-  // after every reconnect), not only at the next interval, or a new worker looks dead for a beat.
+  // As soon as the connection is ready, and again after every reconnect, not only at the next
+  // interval: a new or reconnected worker does not look dead for a beat.
   if (redis.status === "ready") void beat();
   redis.on("ready", beat);
   const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
